@@ -1,0 +1,303 @@
+"""Check: the rules a loaded handbook must satisfy, as one pure function.
+
+Structure problems were found while loading; what is checked here is what only the whole
+handbook can show: references between items, traceability from every norm up to a value and
+from every parameter up to a norm, coverage, owners and dates. Every problem is reported with
+the location of the YAML node at fault, never just the item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+
+from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
+from generator.model import Handbook, Item, Norm, Origin, Parameter, Value
+from generator.trace import Links, link
+
+
+def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
+    """Every problem in the handbook, sorted by file and line. `today` dates the review check,
+    so that the same input and the same day always give the same answer."""
+    links = link(handbook)
+    found: list[Diagnostic] = []
+    found.extend(_duplicates(handbook))
+    found.extend(_references(handbook))
+    found.extend(_traceability(handbook))
+    found.extend(_coverage(handbook, links))
+    found.extend(_lifecycle(handbook, today))
+    found.extend(_replacement_cycles(handbook))
+    return sorted_diagnostics(found)
+
+
+def _origin(handbook: Handbook, key: str) -> Origin:
+    return handbook.origins[key]
+
+
+def _duplicates(handbook: Handbook) -> Iterator[Diagnostic]:
+    for key, origin in handbook.duplicates:
+        first = handbook.origins[key].location
+        shown = key.split(":", 1)[-1]
+        yield Diagnostic(
+            Rule.DUPLICATE_ID,
+            origin.of("id"),
+            f"id {shown} is already used at {first}",
+            "Give this item a new id that was never used before; ids are never reused, "
+            "even for retired items.",
+            (shown,),
+        )
+
+
+def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    if close:
+        return f"Did you mean `{close[0]}`?"
+    if not known:
+        return f"Declare the {what} first; there are none yet."
+    listed = ", ".join(f"`{k}`" for k in known[:8])
+    more = f" and {len(known) - 8} more" if len(known) > 8 else ""
+    return f"Use one of the declared {what}: {listed}{more}."
+
+
+def _references(handbook: Handbook) -> Iterator[Diagnostic]:
+    """Every id an item names must exist: items by id, taxonomy terms by section."""
+    known_items = {
+        "values": [v.id for v in handbook.values],
+        "norms": [n.id for n in handbook.norms],
+        "parameters": [p.id for p in handbook.parameters],
+    }
+    item_sets = {kind: set(ids) for kind, ids in known_items.items()}
+    terms = {section: [t.id for t in items] for section, items in handbook.taxonomy.items()}
+    term_sets = {section: set(ids) for section, ids in terms.items()}
+
+    def refs(item: Item) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+        """(field path, referenced id, section or kind it must be found in)."""
+        if item.owner is not None:
+            yield ("owner",), item.owner, "owners"
+        if isinstance(item, Value):
+            yield from _each("pillars", item.pillars, "pillars")
+            yield from _each("replaces", item.replaces, "values")
+        elif isinstance(item, Norm):
+            yield from _each("traces_to", item.traces_to, "values")
+            yield from _each("channels", item.channels, "channels")
+            yield from _each("audiences", item.audiences, "audiences")
+            yield from _each("factors", item.factors, "factors")
+            yield from _each("replaces", item.replaces, "norms")
+        else:
+            yield from _each("traces_to", item.traces_to, "norms")
+            yield ("channel",), item.channel, "channels"
+            yield ("category",), item.category, "categories"
+            yield from _each("verification", item.verification, "methods")
+            yield from _each("replaces", item.replaces, "parameters")
+
+    for item in _items(handbook):
+        origin = _origin(handbook, item.id)
+        for path, target, where in refs(item):
+            if where in item_sets:
+                if target in item_sets[where] or target in handbook.unreadable_ids:
+                    continue
+                known = known_items[where]
+            else:
+                if target in term_sets[where]:
+                    continue
+                known = terms[where]
+            yield Diagnostic(
+                Rule.UNKNOWN_REFERENCE,
+                origin.of(*path),
+                f"{item.id} names `{target}` in `{path[0]}`, but no {_NOUNS[where]} has that id",
+                _suggest(target, known, where),
+                (item.id, target),
+            )
+
+
+_NOUNS = {
+    "values": "value",
+    "norms": "norm",
+    "parameters": "parameter",
+    "channels": "channel",
+    "categories": "category",
+    "audiences": "audience",
+    "factors": "factor",
+    "pillars": "pillar",
+    "owners": "owner",
+    "methods": "method",
+}
+
+
+def _each(
+    field: str, ids: Iterable[str], where: str
+) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    for index, target in enumerate(ids):
+        yield (field, index), target, where
+
+
+def _items(handbook: Handbook) -> Iterator[Item]:
+    yield from handbook.values
+    yield from handbook.norms
+    yield from handbook.parameters
+
+
+def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
+    values = {v.id: v for v in handbook.values}
+    norms = {n.id: n for n in handbook.norms}
+    for norm in handbook.norms:
+        origin = _origin(handbook, norm.id)
+        if not norm.traces_to:
+            yield Diagnostic(
+                Rule.NORM_WITHOUT_VALUE,
+                origin.of("traces_to"),
+                f"norm {norm.id} traces to no value",
+                "Every norm makes at least one value concrete. Add the value(s) it serves:\n"
+                f"    traces_to: [{_first(values) or 'VAL-001'}]",
+                (norm.id,),
+            )
+        if norm.status == "active":
+            yield from _inactive_targets(norm, origin, values)
+    for parameter in handbook.parameters:
+        origin = _origin(handbook, parameter.id)
+        if not parameter.traces_to:
+            yield Diagnostic(
+                Rule.PARAMETER_WITHOUT_NORM,
+                origin.of("traces_to"),
+                f"parameter {parameter.id} traces to no norm",
+                "Every behaviour parameter makes a norm observable. Add the norm it implements:\n"
+                f"    traces_to: [{_first(norms) or 'NRM-001'}]",
+                (parameter.id,),
+            )
+        if parameter.status == "active":
+            yield from _inactive_targets(parameter, origin, norms)
+        for norm_id in parameter.traces_to:
+            implemented = norms.get(norm_id)
+            if (
+                implemented is not None
+                and implemented.channels
+                and parameter.channel not in implemented.channels
+            ):
+                yield Diagnostic(
+                    Rule.CHANNEL_NOT_IN_NORM,
+                    origin.of("channel"),
+                    f"parameter {parameter.id} is for `{parameter.channel}`, but norm {norm_id} "
+                    f"applies to {', '.join(implemented.channels)} only",
+                    f"Add `{parameter.channel}` to the channels of {norm_id}, or trace "
+                    "the parameter to a norm that applies on its channel.",
+                    (parameter.id, norm_id),
+                )
+
+
+def _first(items: dict[str, Value] | dict[str, Norm]) -> str | None:
+    return next(iter(items), None)
+
+
+def _inactive_targets(
+    item: Norm | Parameter, origin: Origin, targets: dict[str, Value] | dict[str, Norm]
+) -> Iterator[Diagnostic]:
+    for index, target_id in enumerate(item.traces_to):
+        target = targets.get(target_id)
+        if target is not None and target.status != "active":
+            yield Diagnostic(
+                Rule.TRACES_TO_INACTIVE,
+                origin.of("traces_to", index),
+                f"{item.id} is active but traces to {target_id}, which is {target.status}",
+                f"Trace {item.id} to an active item instead, or set its status to "
+                f"`{target.status}` as well.",
+                (item.id, target_id),
+            )
+
+
+def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
+    for value in handbook.values:
+        if value.status == "active" and not links.active_norms_of_value.get(value.id):
+            yield Diagnostic(
+                Rule.VALUE_WITHOUT_NORM,
+                _origin(handbook, value.id).of("id"),
+                f"value {value.id} has no active norm that makes it concrete",
+                f"Add `{value.id}` to the `traces_to` of the norms that serve it, or write one.",
+                (value.id,),
+            )
+    for norm in handbook.norms:
+        if norm.status == "active" and not links.active_parameters_of_norm.get(norm.id):
+            yield Diagnostic(
+                Rule.NORM_WITHOUT_PARAMETER,
+                _origin(handbook, norm.id).of("id"),
+                f"norm {norm.id} has no active behaviour parameter, so it cannot be observed",
+                f"Add a parameter with `traces_to: [{norm.id}]` saying what an observer sees.",
+                (norm.id,),
+            )
+
+
+def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
+    owners = [t.id for t in handbook.taxonomy.get("owners", ())]
+    for item in _items(handbook):
+        origin = _origin(handbook, item.id)
+        if item.status == "active" and item.owner is None:
+            yield Diagnostic(
+                Rule.MISSING_OWNER,
+                origin.of("id"),
+                f"{item.id} has no owner",
+                "Add `owner:` with the role that answers for it"
+                + (f", e.g. `owner: {owners[0]}`." if owners else "."),
+                (item.id,),
+            )
+    for norm in handbook.norms:
+        origin = _origin(handbook, norm.id)
+        if norm.effective and norm.review and norm.review < norm.effective:
+            yield Diagnostic(
+                Rule.DATES_OUT_OF_ORDER,
+                origin.of("review"),
+                f"norm {norm.id} is due for review on {norm.review}, before it takes effect "
+                f"on {norm.effective}",
+                "Set `review:` to a date after `effective:`.",
+                (norm.id,),
+            )
+        if norm.status == "active" and norm.review and norm.review < today:
+            yield Diagnostic(
+                Rule.REVIEW_OVERDUE,
+                origin.of("review"),
+                f"norm {norm.id} was due for review on {norm.review}",
+                "Review it with its owner, then set `review:` to the next date.",
+                (norm.id,),
+            )
+
+
+def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
+    """`replaces` is the one relation that may loop by mistake (A replaces B replaces A)."""
+    edges: dict[str, tuple[str, ...]] = {item.id: item.replaces for item in _items(handbook)}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(edges[start]))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, successors = stack[-1]
+            step = next(successors, None)
+            if step is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if step not in edges:
+                continue
+            if state.get(step) == 1:
+                cycle = path[path.index(step) :]
+                members = frozenset(cycle)
+                if members not in reported:
+                    reported.add(members)
+                    first = min(cycle)
+                    origin = _origin(handbook, first)
+                    loop = " → ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)]])
+                    yield Diagnostic(
+                        Rule.REPLACEMENT_CYCLE,
+                        origin.of("replaces"),
+                        f"items replace each other in a loop: {loop} → {first}",
+                        "An item can only replace older ones: remove one `replaces` entry.",
+                        tuple(sorted(cycle)),
+                    )
+            elif not state.get(step):
+                state[step] = 1
+                path.append(step)
+                stack.append((step, iter(edges[step])))

@@ -1,0 +1,192 @@
+"""The `handbook` command. The only place that prints, reads the clock and picks exit codes.
+
+Exit codes: 0 success, 1 the standards (or the build) failed, 2 the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.report import FORMATS, format_diagnostics
+from generator.schema import SCHEMA_FILE, schema_text
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    code: int = args.run(args)
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description="Service standards as YAML: validate them and publish them as a handbook.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "validate", help="check the standards and report every problem with its location"
+    )
+    check.add_argument("standards", nargs="?", default="standards", type=Path)
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="the date that review deadlines are checked against (default: today)",
+    )
+    check.set_defaults(run=_validate)
+
+    schema = commands.add_parser("schema", help="write the JSON Schema for editors")
+    schema.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to")
+    schema.set_defaults(run=_schema)
+
+    render = commands.add_parser(
+        "render", help="write the generated Markdown pages to a folder, without MkDocs"
+    )
+    render.add_argument("out", type=Path)
+    render.add_argument("--standards", type=Path, default=Path("standards"))
+    render.add_argument("--templates", type=Path, default=None)
+    render.set_defaults(run=_render)
+
+    build = commands.add_parser("build", help="validate, then build the site with MkDocs")
+    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    build.add_argument("-d", "--site-dir", type=Path, default=None)
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="serve the site and rebuild on every YAML edit")
+    serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if not args.standards.is_dir():
+        print(f"handbook: no folder {args.standards}", file=sys.stderr)
+        return EXIT_USAGE
+    validation = validate(args.standards, today=args.today or dt.date.today())
+    sys.stdout.write(
+        format_diagnostics(
+            validation.diagnostics,
+            validation.loaded.sources,
+            args.format,
+            files=validation.file_count,
+        )
+    )
+    return EXIT_FAILED if validation.failed(strict=args.strict) else EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / SCHEMA_FILE
+    target.write_text(schema_text(), encoding="utf-8")
+    print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
+    except InvalidHandbookError as invalid:
+        validation = invalid.validation
+        sys.stderr.write(
+            format_diagnostics(
+                validation.diagnostics,
+                validation.loaded.sources,
+                "text",
+                files=validation.file_count,
+            )
+        )
+        return EXIT_FAILED
+    for path, markdown in rendered.pages.items():
+        target = args.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    print(f"wrote {len(rendered.pages)} pages to {args.out}")
+    return EXIT_OK
+
+
+def _reproducible_environment(config_file: Path) -> None:
+    """Date the build by the last commit, so the same commit builds the same bytes.
+
+    MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is set.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    try:
+        stamp = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=config_file.resolve().parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return
+    if stamp.isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = stamp
+
+
+def _mkdocs_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+
+    from generator.sitebuild import build_site
+
+    if not args.config_file.is_file():
+        print(f"handbook: no {args.config_file}", file=sys.stderr)
+        return EXIT_USAGE
+    _mkdocs_logging()
+    _reproducible_environment(args.config_file)
+    try:
+        site = build_site(args.config_file, strict=args.strict, site_dir=args.site_dir)
+    except (Abort, BuildError, ConfigurationError) as error:
+        print(f"handbook: build failed, the previous site is unchanged: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    index = site / "index.html"
+    print(f"built {site}/ — open {index.resolve().as_uri()} or run `handbook serve`")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+
+    _mkdocs_logging()
+    try:
+        serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+    except (Abort, BuildError, ConfigurationError) as error:
+        print(f"handbook: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Diagnostics are data: a closed list of rules, each with one severity, and a location on every
+message. The library only returns them; the CLI and the MkDocs plugin decide how to show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from generator.model import Location
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Family(StrEnum):
+    STRUCTURE = "structure"
+    TRACEABILITY = "traceability"
+    COVERAGE = "coverage"
+    LIFECYCLE = "lifecycle"
+
+
+class Rule(StrEnum):
+    """Every problem the handbook can report. Codes are stable: CI filters and docs cite them."""
+
+    # structure: the YAML itself, and its shape against the schema
+    YAML_SYNTAX = "yaml-syntax"
+    FILE_ENCODING = "file-encoding"
+    FILE_TOO_LARGE = "file-too-large"
+    TAB_INDENT = "tab-indent"
+    DUPLICATE_KEY = "duplicate-key"
+    YAML_ALIAS = "yaml-alias"
+    YAML_TAG = "yaml-tag"
+    MULTIPLE_DOCUMENTS = "multiple-documents"
+    UNKNOWN_FIELD = "unknown-field"
+    MISSING_FIELD = "missing-field"
+    WRONG_TYPE = "wrong-type"
+    BAD_ENUM = "bad-enum"
+    BAD_ID = "bad-id"
+    BAD_DATE = "bad-date"
+    NO_STANDARDS = "no-standards"
+    MISSING_SETTINGS = "missing-settings"
+    # traceability: how items point at each other
+    DUPLICATE_ID = "duplicate-id"
+    NORM_WITHOUT_VALUE = "norm-without-value"
+    PARAMETER_WITHOUT_NORM = "parameter-without-norm"
+    UNKNOWN_REFERENCE = "unknown-reference"
+    TRACES_TO_INACTIVE = "traces-to-inactive"
+    REPLACEMENT_CYCLE = "replacement-cycle"
+    CHANNEL_NOT_IN_NORM = "channel-not-in-norm"
+    # coverage: what is missing for the standards to be complete
+    VALUE_WITHOUT_NORM = "value-without-norm"
+    NORM_WITHOUT_PARAMETER = "norm-without-parameter"
+    # lifecycle: owners and dates
+    MISSING_OWNER = "missing-owner"
+    REVIEW_OVERDUE = "review-overdue"
+    DATES_OUT_OF_ORDER = "dates-out-of-order"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    family: Family
+    severity: Severity
+    title: str
+
+
+RULES: dict[Rule, RuleInfo] = {
+    Rule.YAML_SYNTAX: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML syntax error"),
+    Rule.FILE_ENCODING: RuleInfo(Family.STRUCTURE, Severity.ERROR, "File is not UTF-8"),
+    Rule.FILE_TOO_LARGE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "File is too large"),
+    Rule.TAB_INDENT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Tab used for indentation"),
+    Rule.DUPLICATE_KEY: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Key written twice"),
+    Rule.YAML_ALIAS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML anchor or alias"),
+    Rule.YAML_TAG: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML tag"),
+    Rule.MULTIPLE_DOCUMENTS: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "More than one YAML document in a file"
+    ),
+    Rule.UNKNOWN_FIELD: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Unknown field"),
+    Rule.MISSING_FIELD: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Required field missing"),
+    Rule.WRONG_TYPE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Wrong type"),
+    Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
+    Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
+    Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
+    Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
+    Rule.MISSING_SETTINGS: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
+    ),
+    Rule.DUPLICATE_ID: RuleInfo(Family.TRACEABILITY, Severity.ERROR, "Id used twice"),
+    Rule.NORM_WITHOUT_VALUE: RuleInfo(
+        Family.TRACEABILITY, Severity.ERROR, "Norm traces to no value"
+    ),
+    Rule.PARAMETER_WITHOUT_NORM: RuleInfo(
+        Family.TRACEABILITY, Severity.ERROR, "Parameter traces to no norm"
+    ),
+    Rule.UNKNOWN_REFERENCE: RuleInfo(Family.TRACEABILITY, Severity.ERROR, "Unknown reference"),
+    Rule.TRACES_TO_INACTIVE: RuleInfo(
+        Family.TRACEABILITY, Severity.ERROR, "Active item traces to a draft or retired one"
+    ),
+    Rule.REPLACEMENT_CYCLE: RuleInfo(
+        Family.TRACEABILITY, Severity.ERROR, "Items replace each other in a cycle"
+    ),
+    Rule.CHANNEL_NOT_IN_NORM: RuleInfo(
+        Family.TRACEABILITY, Severity.ERROR, "Parameter's channel is not one of its norm's"
+    ),
+    Rule.VALUE_WITHOUT_NORM: RuleInfo(Family.COVERAGE, Severity.WARNING, "Value has no norm"),
+    Rule.NORM_WITHOUT_PARAMETER: RuleInfo(
+        Family.COVERAGE, Severity.WARNING, "Norm has no behaviour parameter"
+    ),
+    Rule.MISSING_OWNER: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "No owner"),
+    Rule.REVIEW_OVERDUE: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "Review date has passed"),
+    Rule.DATES_OUT_OF_ORDER: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "Review date before effective date"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, pointing at the YAML node at fault and saying what to write instead."""
+
+    rule: Rule
+    location: Location
+    message: str
+    hint: str = ""
+    ids: tuple[str, ...] = ()
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule].severity
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule.value, self.message)
+
+
+def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """File, then line, then column: the order a person fixes them in; duplicates dropped."""
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def has_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> bool:
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(d.severity in failing for d in diagnostics)

@@ -1,0 +1,481 @@
+"""Load: every YAML file under `standards/` into one immutable Handbook, plus located problems.
+
+Each item is validated on its own, so one bad norm costs only that norm: the rest still load
+and are still checked, and a policy owner sees every problem of a pull request in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
+from generator.model import (
+    TAXONOMY_SECTIONS,
+    Handbook,
+    HandbookFile,
+    Location,
+    Norm,
+    Origin,
+    Parameter,
+    Settings,
+    Term,
+    Value,
+)
+from generator.yamlsource import Data, ParsedYaml, parse_yaml
+from generator.yamlsource import Path as NodePath
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""A policy file larger than this is a mistake (a pasted export, a binary): refuse it early."""
+
+SECTION_MODELS: dict[str, type[BaseModel]] = {
+    **dict.fromkeys(TAXONOMY_SECTIONS, Term),
+    "values": Value,
+    "norms": Norm,
+    "parameters": Parameter,
+}
+SECTION_NOUN = {
+    "channels": "channel",
+    "categories": "category",
+    "audiences": "audience",
+    "factors": "factor",
+    "pillars": "pillar",
+    "owners": "owner",
+    "methods": "method",
+    "values": "value",
+    "norms": "norm",
+    "parameters": "parameter",
+}
+ID_EXAMPLES = {
+    "values": "VAL-001",
+    "norms": "NRM-001",
+    "parameters": "PAR-001",
+}
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading produced: the model (None only when nothing could be read at all), the
+    problems found on the way, and each file's text for showing the offending line."""
+
+    handbook: Handbook | None
+    diagnostics: list[Diagnostic]
+    sources: Mapping[str, str]
+
+
+def discover(standards: Path) -> list[Path]:
+    """Every YAML file below `standards`, in a stable order; hidden folders are skipped."""
+    found = [
+        path
+        for pattern in ("*.yml", "*.yaml")
+        for path in standards.rglob(pattern)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(standards).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(standards).as_posix())
+
+
+def load_handbook(standards: Path) -> LoadResult:
+    """Read, parse and validate `standards/**/*.yml` into a Handbook."""
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    files = discover(standards) if standards.is_dir() else []
+    if not files:
+        problems.append(
+            Diagnostic(
+                Rule.NO_STANDARDS,
+                Location(standards.as_posix(), 1, 1),
+                f"no YAML files found in `{standards.as_posix()}`",
+                "Point to the folder that holds the handbook's `*.yml` files "
+                "(by default `standards/`), or create it with `handbook init`.",
+            )
+        )
+        return LoadResult(None, problems, sources)
+
+    assembly = _Assembly()
+    for path in files:
+        display = path.as_posix()
+        text = _read_text(path, display, problems)
+        if text is None:
+            continue
+        sources[display] = text
+        parsed = parse_yaml(text, display)
+        problems.extend(parsed.problems)
+        if parsed.data is not None:
+            assembly.add_file(parsed, display, problems)
+
+    settings = assembly.settings
+    if settings is None:
+        problems.append(
+            Diagnostic(
+                Rule.MISSING_SETTINGS,
+                Location(files[0].as_posix(), 1, 1),
+                "no file has a `handbook:` section",
+                "Add to one file (usually `standards/handbook.yml`):\n"
+                "handbook:\n  title: Service Standards\n  organisation: Your company",
+            )
+        )
+        settings = Settings(title="Service Standards", organisation="")
+    handbook = Handbook(
+        settings=settings,
+        taxonomy={section: tuple(assembly.terms[section]) for section in TAXONOMY_SECTIONS},
+        values=tuple(assembly.values),
+        norms=tuple(assembly.norms),
+        parameters=tuple(assembly.parameters),
+        origins=assembly.origins,
+        unreadable_ids=frozenset(assembly.unreadable),
+        duplicates=tuple(assembly.duplicates),
+    )
+    return LoadResult(handbook, sorted_diagnostics(problems), sources)
+
+
+def _read_text(path: Path, display: str, problems: list[Diagnostic]) -> str | None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(
+            Diagnostic(
+                Rule.FILE_TOO_LARGE,
+                Location(display, 1, 1),
+                f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "Split the standards into several files (for example one per value).",
+            )
+        )
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(
+            Diagnostic(
+                Rule.FILE_ENCODING,
+                Location(display, line, column),
+                f"byte 0x{raw[error.start]:02X} is not valid UTF-8",
+                "Save the file as UTF-8 (in VS Code: 'Save with Encoding' → UTF-8).",
+            )
+        )
+        return None
+    return text.replace("\r\n", "\n")
+
+
+class _Assembly:
+    """Collects items from every file in order; ids are global across files."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.settings_at: Location | None = None
+        self.terms: dict[str, list[Term]] = {section: [] for section in TAXONOMY_SECTIONS}
+        self.values: list[Value] = []
+        self.norms: list[Norm] = []
+        self.parameters: list[Parameter] = []
+        self.origins: dict[str, Origin] = {}
+        self.unreadable: set[str] = set()
+        self.duplicates: list[tuple[str, Origin]] = []
+
+    def add_file(self, parsed: ParsedYaml, file: str, problems: list[Diagnostic]) -> None:
+        data = parsed.data
+        if not isinstance(data, dict):
+            problems.append(
+                Diagnostic(
+                    Rule.WRONG_TYPE,
+                    parsed.positions.get((), Location(file, 1, 1)),
+                    "a standards file must be a mapping of sections such as `norms:`",
+                    "Start the file with a section name followed by a colon, e.g.\n"
+                    "norms:\n  - id: NRM-001\n    title: …",
+                )
+            )
+            return
+        for key, body in data.items():
+            key_at = parsed.key_positions[(key,)]
+            if key == "handbook":
+                self._add_settings(parsed, body, key_at, problems)
+            elif key in SECTION_MODELS:
+                self._add_section(parsed, key, body, problems)
+            else:
+                problems.append(
+                    _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
+                )
+
+    def _add_settings(
+        self, parsed: ParsedYaml, body: Data, key_at: Location, problems: list[Diagnostic]
+    ) -> None:
+        if self.settings_at is not None:
+            problems.append(
+                Diagnostic(
+                    Rule.MISSING_SETTINGS,
+                    key_at,
+                    f"`handbook:` is written again (first at {self.settings_at})",
+                    "Keep one `handbook:` section for the whole handbook.",
+                )
+            )
+            return
+        self.settings_at = key_at
+        settings = _validate(
+            Settings, body, parsed, ("handbook",), "the handbook settings", problems
+        )
+        if isinstance(settings, Settings):
+            self.settings = settings
+
+    def _add_section(
+        self, parsed: ParsedYaml, section: str, body: Data, problems: list[Diagnostic]
+    ) -> None:
+        if body is None:
+            return
+        if not isinstance(body, tuple):
+            problems.append(
+                Diagnostic(
+                    Rule.WRONG_TYPE,
+                    parsed.positions[(section,)],
+                    f"`{section}:` must be a list of {section}",
+                    f"Write each entry on a line starting with `- `, e.g.\n{section}:\n"
+                    f"  - id: {ID_EXAMPLES.get(section, 'an-id')}",
+                )
+            )
+            return
+        model = SECTION_MODELS[section]
+        noun = SECTION_NOUN[section]
+        for index, raw in enumerate(body):
+            path: NodePath = (section, index)
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
+            item = _validate(model, raw, parsed, path, label, problems)
+            if item is None:
+                if isinstance(raw_id, str):
+                    self.unreadable.add(raw_id)
+                continue
+            origin = Origin(parsed.positions[path], _relative(parsed.positions, path))
+            assert isinstance(item, Term | Value | Norm | Parameter)
+            key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
+            if key in self.origins:
+                # The first definition keeps the id; the check reports this one.
+                self.duplicates.append((key, origin))
+                continue
+            self.origins[key] = origin
+            if isinstance(item, Term):
+                self.terms[section].append(item)
+            elif isinstance(item, Value):
+                self.values.append(item)
+            elif isinstance(item, Norm):
+                self.norms.append(item)
+            elif isinstance(item, Parameter):
+                self.parameters.append(item)
+
+
+def _relative(positions: Mapping[NodePath, Location], prefix: NodePath) -> dict[NodePath, Location]:
+    size = len(prefix)
+    return {
+        path[size:]: location
+        for path, location in positions.items()
+        if len(path) > size and path[:size] == prefix
+    }
+
+
+def _validate(
+    model: type[BaseModel],
+    raw: Data,
+    parsed: ParsedYaml,
+    path: NodePath,
+    label: str,
+    problems: list[Diagnostic],
+) -> BaseModel | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        problems.extend(_explain(error.errors(), model, raw, parsed, path, label))
+        return None
+
+
+def _explain(
+    errors: Iterable[ErrorDetails],
+    model: type[BaseModel],
+    raw: Data,
+    parsed: ParsedYaml,
+    base: NodePath,
+    label: str,
+) -> list[Diagnostic]:
+    """Turn pydantic's errors into one diagnostic per YAML node at fault.
+
+    A union (text or a language map) fails once per branch; those are merged into a single
+    'expected text or a mapping' so that the policy owner reads one message per mistake.
+    """
+    grouped: dict[tuple[NodePath, str], list[ErrorDetails]] = {}
+    for error in errors:
+        data_path, kind = _data_path(raw, error)
+        grouped.setdefault((data_path, kind), []).append(error)
+    result: list[Diagnostic] = []
+    for (data_path, kind), group in grouped.items():
+        result.append(_describe(kind, group, model, parsed, base, data_path, label))
+    return result
+
+
+def _data_path(raw: Data, error: ErrorDetails) -> tuple[NodePath, str]:
+    """The path within the YAML that the error is about, without pydantic's union-branch tags."""
+    node: Any = raw
+    path: list[str | int] = []
+    loc = list(error["loc"])
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
+        descends = (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if descends:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and last and error["type"] in ("missing", "extra_forbidden"):
+            path.append(part)
+    kind = error["type"]
+    if kind in _EXPECTED or kind.endswith("_type"):
+        kind = "type"
+    return tuple(path), kind
+
+
+def _describe(
+    kind: str,
+    group: list[ErrorDetails],
+    model: type[BaseModel],
+    parsed: ParsedYaml,
+    base: NodePath,
+    data_path: NodePath,
+    label: str,
+) -> Diagnostic:
+    full = (*base, *data_path)
+    field = str(data_path[-1]) if data_path else ""
+    where = f"`{_dotted(data_path)}` of {label}" if data_path else label
+    first = group[0]
+    if kind == "missing":
+        parent = parsed.positions.get(full[:-1]) or parsed.positions[base]
+        return Diagnostic(
+            Rule.MISSING_FIELD,
+            parent,
+            f"{label} has no `{_dotted(data_path)}`",
+            f"Add a line `{field}: …` to {label}.",
+        )
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, data_path[:-1])
+        return _unknown_field(
+            field, parsed.key_positions.get(full) or parsed.positions[base], allowed, label
+        )
+    at = parsed.positions.get(full) or parsed.positions[base]
+    given = first["input"]
+    if kind == "literal_error":
+        expected = first.get("ctx", {}).get("expected", "")
+        return Diagnostic(
+            Rule.BAD_ENUM,
+            at,
+            f"{where} is `{_show(given)}`; allowed: {expected}",
+            f"Write one of {expected}.",
+        )
+    if kind == "string_pattern_mismatch":
+        pattern = str(first.get("ctx", {}).get("pattern", ""))
+        return Diagnostic(
+            Rule.BAD_ID,
+            at,
+            f"{where} is `{_show(given)}`, which is not a well-formed id",
+            _id_hint(pattern),
+        )
+    if (kind == "value_error" and "date" in first["msg"]) or kind.startswith("date"):
+        return Diagnostic(
+            Rule.BAD_DATE,
+            at,
+            f"{where} is `{_show(given)}`, which is not a date",
+            "Write the date as YYYY-MM-DD, for example 2026-03-01.",
+        )
+    if kind == "type":
+        expected = " or ".join(dict.fromkeys(_EXPECTED.get(e["type"], e["type"]) for e in group))
+        hint = f"Write {expected} here."
+        if isinstance(given, int | float | bool) and "text" in expected:
+            hint = f'Put the text in quotes: `{field}: "{_show(given)}"`.'
+        return Diagnostic(
+            Rule.WRONG_TYPE,
+            at,
+            f"{where} must be {expected}, not {_describe_type(given)}",
+            hint,
+        )
+    return Diagnostic(Rule.WRONG_TYPE, at, f"{where}: {first['msg']}", "Correct the value.")
+
+
+def _unknown_field(name: str, at: Location, allowed: list[str], label: str) -> Diagnostic:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = (
+        f"Did you mean `{close[0]}`?"
+        if close
+        else "Allowed here: " + ", ".join(f"`{a}`" for a in allowed) + "."
+    )
+    return Diagnostic(Rule.UNKNOWN_FIELD, at, f"`{name}` is not a field of {label}", hint)
+
+
+def _allowed_fields(model: type[BaseModel], path: NodePath) -> list[str]:
+    current: type[BaseModel] = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation if part in current.model_fields else None
+        nested = _model_in(annotation)
+        if nested is None:
+            break
+        current = nested
+    return list(current.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _id_hint(pattern: str) -> str:
+    for prefix in ("VAL", "NRM", "PAR"):
+        if prefix in pattern:
+            return (
+                f"Write `{prefix}-` followed by capital letters or digits, "
+                f"for example {prefix}-001."
+            )
+    return "Write lowercase letters, digits and hyphens, starting with a letter: `face-to-face`."
+
+
+def _dotted(path: NodePath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _describe_type(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}` (true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the text `{_show(value)}`"

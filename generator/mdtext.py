@@ -1,0 +1,73 @@
+"""Text from YAML, made safe to stand inside generated Markdown.
+
+Policy owners write plain text, never markup: `<script>`, `[x](javascript:…)`, a `#` at the
+start of a line or `{{ }}` must reach the reader as those very characters. Escaping is applied
+by the template environment to every `{{ … }}` output (see `render.py`), so a template cannot
+forget it; only values the generator itself built and marked `Markup` (ids, links) pass as they
+are, and those are checked against a strict pattern when they are made.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+# The characters Python-Markdown (with the `tables` extension) un-escapes after a backslash;
+# escaping any other character would leave a visible backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_WHITESPACE = re.compile(r"\s+")
+_SAFE_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_SAFE_LINK = re.compile(r"[A-Za-z0-9_./-]+(?:#[A-Za-z0-9-]+)?")
+
+
+def escape_inline(text: str) -> str:
+    """One line of literal text: HTML specials as entities, Markdown specials backslashed,
+    line breaks folded so that the text can stand in a table cell or a heading."""
+    folded = _WHITESPACE.sub(" ", text).strip()
+    html_safe = "".join(_HTML_SPECIAL.get(ch, ch) for ch in folded)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html_safe)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; each is then escaped on output."""
+    return [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+
+
+def anchor(identifier: str) -> Markup:
+    """An HTML id for an item; ids are validated by the schema, this is the second lock."""
+    if not _SAFE_ANCHOR.fullmatch(identifier):
+        raise ValueError(f"not a safe anchor: {identifier!r}")
+    return Markup(identifier)
+
+
+def link(target: str) -> Markup:
+    """A relative link the generator computed; refuses anything that could carry a scheme."""
+    if not _SAFE_LINK.fullmatch(target):
+        raise ValueError(f"not a safe relative link: {target!r}")
+    return Markup(target)
+
+
+def finalize(value: object) -> Markup:
+    """Jinja's hook for every `{{ … }}`: escape text, refuse what should never be printed.
+
+    The environment also has autoescape on, so that the output of macros (already escaped,
+    hence `Markup`) is never escaped twice; what this returns is `Markup` for the same reason.
+    """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool) or value is None:
+        # A template printing None or True is a bug in the template, not something to show.
+        raise TypeError(f"template printed {value!r}; use a condition or a default")
+    if isinstance(value, str):
+        return Markup(escape_inline(value))
+    if isinstance(value, int | float):
+        return Markup(escape_inline(_number(value)))
+    raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

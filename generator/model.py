@@ -1,0 +1,267 @@
+"""The handbook's data model: the one source of truth for every YAML field.
+
+The same pydantic classes validate what policy owners write, generate the JSON Schema their
+editors use (`handbook schema`), and are the immutable model that checking and rendering read.
+Every class is frozen and strict: the loader hands over JSON-like data in which nothing was
+guessed, and the schema alone decides what a string means (a date, an id, a status).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+TERM_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+VALUE_ID_PATTERN = r"^VAL-[A-Z0-9]+(-[A-Z0-9]+)*$"
+NORM_ID_PATTERN = r"^NRM-[A-Z0-9]+(-[A-Z0-9]+)*$"
+PARAMETER_ID_PATTERN = r"^PAR-[A-Z0-9]+(-[A-Z0-9]+)*$"
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(raw: object) -> object:
+    """Turn `YYYY-MM-DD` strings into dates; the YAML loader never does, so `2026-1-5` or a
+    timestamp is reported by the schema instead of being guessed at."""
+    if isinstance(raw, str):
+        if not _ISO_DATE.match(raw):
+            raise ValueError("a date is written YYYY-MM-DD, for example 2026-03-01")
+        return dt.date.fromisoformat(raw)
+    return raw
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    Field(json_schema_extra={"type": "string", "format": "date", "examples": ["2026-03-01"]}),
+]
+
+Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, examples=["en", "ru", "lv", "tr"])]
+
+Text = Annotated[
+    str | dict[Language, str],
+    Field(
+        description=(
+            "Plain text in the handbook's default language, or a map from language code to "
+            "the text in that language."
+        ),
+        examples=["Answer within three rings.", {"en": "Smile.", "ru": "Улыбайтесь."}],
+    ),
+]
+
+TermId = Annotated[str, Field(pattern=TERM_ID_PATTERN, examples=["phone", "face-to-face"])]
+ValueId = Annotated[str, Field(pattern=VALUE_ID_PATTERN, examples=["VAL-001"])]
+NormId = Annotated[str, Field(pattern=NORM_ID_PATTERN, examples=["NRM-001"])]
+ParameterId = Annotated[str, Field(pattern=PARAMETER_ID_PATTERN, examples=["PAR-001"])]
+
+Status = Annotated[
+    Literal["draft", "active", "retired"],
+    Field(
+        description=(
+            "draft: proposed, not binding and not published; active: binding and published; "
+            "retired: no longer binding, kept so that its id is never reused."
+        )
+    ),
+]
+
+Number = int | float
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Settings(_Strict):
+    """Handbook-wide settings, written once under `handbook:`."""
+
+    title: Text = Field(description="The handbook's title, shown in the site header.")
+    organisation: Text = Field(description="The company whose standards these are.")
+    introduction: Text | None = Field(
+        default=None, description="One or two paragraphs for the home page: what this is for."
+    )
+    default_language: Language = Field(
+        default="en", description="The language of plain-string texts."
+    )
+    languages: tuple[Language, ...] = Field(
+        default=("en",), description="Every language the handbook is published in."
+    )
+
+
+class Term(_Strict):
+    """One entry of the taxonomy (a channel, a category, an audience …)."""
+
+    id: TermId = Field(description="Stable lowercase id, used in norms and parameters.")
+    title: Text
+    description: Text | None = None
+    source: str | None = Field(default=None, description="Where this term comes from.")
+
+
+class Examples(_Strict):
+    """Contrast examples: what following the norm looks like, and what breaking it looks like."""
+
+    do: tuple[Text, ...] = Field(default=(), description="Behaviour that follows the norm.")
+    dont: tuple[Text, ...] = Field(default=(), description="Behaviour that breaks the norm.")
+
+
+class Measure(_Strict):
+    """How a parameter is measured, so that an observer can score it."""
+
+    metric: Text = Field(description="What is counted or observed.")
+    unit: str | None = Field(default=None, examples=["seconds", "rings", "%", "cm"])
+    target: Number | str | None = Field(default=None, description="The value to reach.")
+    min: Number | None = Field(default=None, description="Lowest acceptable value.")
+    max: Number | None = Field(default=None, description="Highest acceptable value.")
+
+
+class _Item(_Strict):
+    title: Text
+    owner: TermId | None = Field(
+        default=None, description="Id of the owner (from `owners:`) who answers for this item."
+    )
+    status: Status = "active"
+    source: str | None = Field(
+        default=None,
+        description="Where the item comes from: a source text, a law, a decision.",
+        examples=["seeds/002_6a5959d2d35b35f9.txt"],
+    )
+
+
+class Value(_Item):
+    """What the company stands for; norms make it concrete."""
+
+    id: ValueId
+    statement: Text = Field(description="The value in one or two sentences.")
+    rationale: Text | None = Field(default=None, description="Why the company holds it.")
+    pillars: tuple[TermId, ...] = Field(
+        default=(), description="Pillars (from `pillars:`) the value rests on."
+    )
+    replaces: tuple[ValueId, ...] = Field(
+        default=(), description="Earlier values this one takes the place of."
+    )
+
+
+class Norm(_Item):
+    """A binding rule that makes one or more values concrete."""
+
+    id: NormId
+    statement: Text = Field(description="The rule, as an employee must follow it.")
+    rationale: Text | None = None
+    traces_to: tuple[ValueId, ...] = Field(
+        default=(), description="The values this norm makes concrete (at least one)."
+    )
+    channels: tuple[TermId, ...] = Field(
+        default=(), description="Moments of truth (from `channels:`) where the norm applies."
+    )
+    audiences: tuple[TermId, ...] = Field(
+        default=(), description="Customers (from `audiences:`) the norm serves."
+    )
+    factors: tuple[TermId, ...] = Field(
+        default=(), description="Factors (from `factors:`) the norm answers to."
+    )
+    effective: IsoDate | None = Field(default=None, description="First day the norm binds.")
+    review: IsoDate | None = Field(default=None, description="Day the owner reviews it again.")
+    examples: Examples = Field(default_factory=Examples)
+    replaces: tuple[NormId, ...] = Field(
+        default=(), description="Earlier norms this one takes the place of."
+    )
+
+
+class Parameter(_Item):
+    """One observable behaviour that implements a norm on one channel."""
+
+    id: ParameterId
+    traces_to: tuple[NormId, ...] = Field(
+        default=(), description="The norms this parameter makes observable (at least one)."
+    )
+    channel: TermId = Field(description="The moment of truth (from `channels:`).")
+    category: TermId = Field(description="The behaviour category (from `categories:`).")
+    requirement: Text = Field(description="What the employee does, observably.")
+    measure: Measure | None = None
+    verification: tuple[TermId, ...] = Field(
+        default=(), description="How it is checked (ids from `methods:`)."
+    )
+    effective: IsoDate | None = None
+    replaces: tuple[ParameterId, ...] = Field(
+        default=(), description="Earlier parameters this one takes the place of."
+    )
+
+
+class HandbookFile(_Strict):
+    """What one YAML file under `standards/` may hold; any mix of sections is allowed."""
+
+    handbook: Settings | None = None
+    channels: tuple[Term, ...] = Field(default=(), description="Moments of truth.")
+    categories: tuple[Term, ...] = Field(default=(), description="Behaviour-parameter categories.")
+    audiences: tuple[Term, ...] = Field(default=(), description="External and internal customers.")
+    factors: tuple[Term, ...] = Field(default=(), description="What shapes the standards.")
+    pillars: tuple[Term, ...] = Field(default=(), description="What the service rests on.")
+    owners: tuple[Term, ...] = Field(default=(), description="Roles that own items.")
+    methods: tuple[Term, ...] = Field(default=(), description="Ways a parameter is verified.")
+    values: tuple[Value, ...] = ()
+    norms: tuple[Norm, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+
+
+TAXONOMY_SECTIONS = (
+    "channels",
+    "categories",
+    "audiences",
+    "factors",
+    "pillars",
+    "owners",
+    "methods",
+)
+ITEM_SECTIONS = ("values", "norms", "parameters")
+
+Item = Value | Norm | Parameter
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a node stands in the YAML, 1-based like an editor shows it."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item and each of its fields were written, so any step can point at the YAML."""
+
+    location: Location
+    fields: Mapping[tuple[str | int, ...], Location]
+
+    def of(self, *path: str | int) -> Location:
+        """The location of the deepest written node along `path` (the item itself at worst)."""
+        while path:
+            found = self.fields.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.location
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything the standards say, after loading; the only thing that crosses steps."""
+
+    settings: Settings
+    taxonomy: Mapping[str, tuple[Term, ...]]
+    values: tuple[Value, ...]
+    norms: tuple[Norm, ...]
+    parameters: tuple[Parameter, ...]
+    origins: Mapping[str, Origin]
+    """Where each item and taxonomy term was written, by id (terms as `section:id`)."""
+    unreadable_ids: frozenset[str] = frozenset()
+    """Ids of items that exist but failed the schema: references to them are not 'unknown'."""
+    duplicates: tuple[tuple[str, Origin], ...] = ()
+    """Second and later definitions of an id (left out of the model), for the check to report."""

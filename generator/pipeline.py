@@ -1,0 +1,58 @@
+"""The library's front door: load → check → render, the same for the CLI and the MkDocs plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check import check
+from generator.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from generator.load import LoadResult, load_handbook
+from generator.model import Handbook
+from generator.render import Rendered, render_handbook
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Everything `handbook validate` reports: the model (if any) and all diagnostics."""
+
+    loaded: LoadResult
+    diagnostics: list[Diagnostic]
+
+    @property
+    def handbook(self) -> Handbook | None:
+        return self.loaded.handbook
+
+    @property
+    def file_count(self) -> int:
+        return len(self.loaded.sources)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return self.loaded.handbook is None or has_errors(self.diagnostics, strict=strict)
+
+
+def validate(standards: Path, *, today: dt.date) -> Validation:
+    loaded = load_handbook(standards)
+    found = list(loaded.diagnostics)
+    if loaded.handbook is not None:
+        found.extend(check(loaded.handbook, today=today))
+    return Validation(loaded, sorted_diagnostics(found))
+
+
+class InvalidHandbookError(Exception):
+    """The standards have errors; rendering them would publish a broken handbook."""
+
+    def __init__(self, validation: Validation) -> None:
+        super().__init__("the standards have errors")
+        self.validation = validation
+
+
+def build_pages(
+    standards: Path, *, today: dt.date, templates: Path | None = None, strict: bool = False
+) -> tuple[Validation, Rendered]:
+    """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
+    validation = validate(standards, today=today)
+    if validation.failed(strict=strict) or validation.handbook is None:
+        raise InvalidHandbookError(validation)
+    return validation, render_handbook(validation.handbook, override=templates)

@@ -1,0 +1,86 @@
+"""The MkDocs plugin: `plugins: [handbook]` turns `standards/` into pages of the site.
+
+It is thin on purpose: it calls the same pipeline as the CLI, adds the rendered pages as
+virtual files, puts their navigation before the hand-written pages, and watches the YAML
+and the template overrides so that `mkdocs serve` reloads on every edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from generator.diagnostics import Severity
+from generator.pipeline import InvalidHandbookError, build_pages
+from generator.render import Rendered
+from generator.report import as_text
+
+log = get_plugin_logger(__name__)
+
+
+class HandbookConfig(Config):
+    standards = c.Type(str, default="standards")
+    """Folder of the handbook's YAML, relative to mkdocs.yml."""
+    templates = c.Optional(c.Type(str))
+    """Folder of templates that override the built-in ones, relative to mkdocs.yml."""
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def __init__(self) -> None:
+        self.rendered: Rendered | None = None
+
+    def _path(self, config: MkDocsConfig, relative: str) -> Path:
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        return base / relative
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Validation runs here, before MkDocs empties the site folder, so that a handbook with
+        # errors leaves the previously built site untouched.
+        standards = self._path(config, self.config.standards)
+        templates = self._path(config, self.config.templates) if self.config.templates else None
+        try:
+            validation, rendered = build_pages(
+                standards, today=dt.date.today(), templates=templates
+            )
+        except InvalidHandbookError as invalid:
+            report = as_text(
+                invalid.validation.diagnostics,
+                invalid.validation.loaded.sources,
+                files=invalid.validation.file_count,
+            )
+            raise PluginError(f"The handbook's standards have errors:\n\n{report}") from None
+        for diagnostic in validation.diagnostics:
+            if diagnostic.severity is Severity.WARNING:
+                log.warning(f"{diagnostic.location}: [{diagnostic.rule}] {diagnostic.message}")
+        self.rendered = rendered
+        hand_written: list[Any] = list(config.nav or [])
+        config.nav = [*rendered.nav, *hand_written]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.rendered is not None
+        for path, markdown in self.rendered.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                raise PluginError(
+                    f"docs/{path} is also generated from the standards; rename or remove it"
+                )
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self._path(config, self.config.standards)))
+        if self.config.templates:
+            server.watch(str(self._path(config, self.config.templates)))
+        return server

@@ -1,0 +1,61 @@
+"""Build the site with MkDocs so that a failed or interrupted build never leaves a half-written
+one: MkDocs writes into a fresh folder beside the target, which then takes the target's place
+in one atomic step (renameat2 RENAME_EXCHANGE where the kernel has it)."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def build_site(config_file: Path, *, strict: bool = False, site_dir: Path | None = None) -> Path:
+    """Build the site of `config_file` and return where it is."""
+    config = load_config(config_file=str(config_file), strict=strict)
+    target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        config.site_dir = str(staging)
+        build(config)
+        replace_directory(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Put `new` where `target` is. Afterwards `new` holds the old content (or is gone)."""
+    new.chmod(0o755)  # mkdtemp makes it 0700; a site is meant to be read
+    if not target.exists():
+        new.rename(target)
+        return
+    if _exchange(new, target):
+        return
+    # No atomic exchange available: two renames, with a window in which target is missing
+    # but never half-written.
+    old = new.with_name(new.name + "-old")
+    target.rename(old)
+    new.rename(target)
+    old.rename(new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
