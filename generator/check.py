@@ -207,6 +207,8 @@ def _inactive_targets(
 
 def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     for value in handbook.values:
+        if value.id in handbook.unreadable_refs:
+            continue  # a norm that failed the schema may serve it; that error is reported
         if value.status == "active" and not links.active_norms_of_value.get(value.id):
             yield Diagnostic(
                 Rule.VALUE_WITHOUT_NORM,
@@ -216,6 +218,8 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                 (value.id,),
             )
     for norm in handbook.norms:
+        if norm.id in handbook.unreadable_refs:
+            continue
         if norm.status == "active" and not links.active_parameters_of_norm.get(norm.id):
             yield Diagnostic(
                 Rule.NORM_WITHOUT_PARAMETER,

@@ -7,6 +7,7 @@ and are still checked, and a policy owner sees every problem of a pull request i
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,7 @@ def load_handbook(standards: Path) -> LoadResult:
         origins=assembly.origins,
         unreadable_ids=frozenset(assembly.unreadable),
         duplicates=tuple(assembly.duplicates),
+        unreadable_refs=frozenset(assembly.unreadable_refs),
     )
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
 
@@ -189,6 +191,7 @@ class _Assembly:
         self.origins: dict[str, Origin] = {}
         self.unreadable: set[str] = set()
         self.duplicates: list[tuple[str, Origin]] = []
+        self.unreadable_refs: set[str] = set()
 
     def add_file(self, parsed: ParsedYaml, file: str, problems: list[Diagnostic]) -> None:
         data = parsed.data
@@ -260,6 +263,7 @@ class _Assembly:
             if item is None:
                 if isinstance(raw_id, str):
                     self.unreadable.add(raw_id)
+                self.unreadable_refs.update(_mentioned_ids(raw))
                 continue
             origin = Origin(parsed.positions[path], _relative(parsed.positions, path))
             assert isinstance(item, Term | Value | Norm | Parameter)
@@ -277,6 +281,25 @@ class _Assembly:
                 self.norms.append(item)
             elif isinstance(item, Parameter):
                 self.parameters.append(item)
+
+
+_ITEM_ID = re.compile(r"(VAL|NRM|PAR)-[A-Z0-9]+(-[A-Z0-9]+)*")
+
+
+def _mentioned_ids(raw: Data) -> set[str]:
+    """Item ids anywhere in an item that failed the schema, even under a misspelt key."""
+    found: set[str] = set()
+    pending: list[Data] = [raw]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            if _ITEM_ID.fullmatch(node):
+                found.add(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, tuple):
+            pending.extend(node)
+    return found
 
 
 def _relative(positions: Mapping[NodePath, Location], prefix: NodePath) -> dict[NodePath, Location]:
@@ -319,6 +342,8 @@ def _explain(
     grouped: dict[tuple[NodePath, str], list[ErrorDetails]] = {}
     for error in errors:
         data_path, kind = _data_path(raw, error)
+        if (*base, *data_path) in parsed.refused:
+            continue
         grouped.setdefault((data_path, kind), []).append(error)
     result: list[Diagnostic] = []
     for (data_path, kind), group in grouped.items():
@@ -362,11 +387,12 @@ def _describe(
     first = group[0]
     if kind == "missing":
         parent = parsed.positions.get(full[:-1]) or parsed.positions[base]
+        described = _field_description(model, data_path)
         return Diagnostic(
             Rule.MISSING_FIELD,
             parent,
             f"{label} has no `{_dotted(data_path)}`",
-            f"Add a line `{field}: …` to {label}.",
+            f"Add a line `{field}: …` to {label}" + (f" ({described})." if described else "."),
         )
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, data_path[:-1])
@@ -392,10 +418,11 @@ def _describe(
             _id_hint(pattern),
         )
     if (kind == "value_error" and "date" in first["msg"]) or kind.startswith("date"):
+        reason = first["msg"].removeprefix("Value error, ")
         return Diagnostic(
             Rule.BAD_DATE,
             at,
-            f"{where} is `{_show(given)}`, which is not a date",
+            f"{where} is `{_show(given)}`: {reason}",
             "Write the date as YYYY-MM-DD, for example 2026-03-01.",
         )
     if kind == "type":
@@ -433,6 +460,20 @@ def _allowed_fields(model: type[BaseModel], path: NodePath) -> list[str]:
             break
         current = nested
     return list(current.model_fields)
+
+
+def _field_description(model: type[BaseModel], path: NodePath) -> str:
+    """The schema's own description of a field, to tell a policy owner what belongs there."""
+    owner = _model_in(model)
+    names = [part for part in path if isinstance(part, str)]
+    for name in names[:-1]:
+        if owner is None or name not in owner.model_fields:
+            return ""
+        owner = _model_in(owner.model_fields[name].annotation)
+    if owner is None or not names or names[-1] not in owner.model_fields:
+        return ""
+    description = owner.model_fields[names[-1]].description or ""
+    return description.rstrip(".").lower() if description else ""
 
 
 def _model_in(annotation: object) -> type[BaseModel] | None:

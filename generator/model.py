@@ -31,7 +31,10 @@ def _iso_date(raw: object) -> object:
     if isinstance(raw, str):
         if not _ISO_DATE.match(raw):
             raise ValueError("a date is written YYYY-MM-DD, for example 2026-03-01")
-        return dt.date.fromisoformat(raw)
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError as error:
+            raise ValueError(f"not a date in the calendar ({error})") from None
     return raw
 
 
@@ -263,5 +266,7 @@ class Handbook:
     """Where each item and taxonomy term was written, by id (terms as `section:id`)."""
     unreadable_ids: frozenset[str] = frozenset()
     """Ids of items that exist but failed the schema: references to them are not 'unknown'."""
+    unreadable_refs: frozenset[str] = frozenset()
+    """Ids that items failing the schema point at: their coverage is unknown, not missing."""
     duplicates: tuple[tuple[str, Origin], ...] = ()
     """Second and later definitions of an id (left out of the model), for the check to report."""

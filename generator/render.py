@@ -205,7 +205,11 @@ class _Helpers:
         return [v for v in self.handbook.values if v.status == "active"]
 
     def active_norms(self) -> list[Norm]:
-        return [n for n in self.handbook.norms if n.status == "active" and n.id in self.homes]
+        """Norms in force, by id: the order people quote and look them up in."""
+        return sorted(
+            (n for n in self.handbook.norms if n.status == "active" and n.id in self.homes),
+            key=lambda n: id_order(n.id),
+        )
 
     def norm_view(self, norm: Norm) -> NormView:
         parameters = self.links.active_parameters_of_norm.get(norm.id, ())
@@ -220,12 +224,13 @@ class _Helpers:
         return NormView(norm, values, by_channel)
 
     def rows(self, parameters: Sequence[Parameter]) -> tuple[ParameterRow, ...]:
+        """Table rows by parameter id, so that a printed checklist reads in a stable order."""
         return tuple(
             ParameterRow(
                 p,
                 tuple(self.links.norms[n] for n in dict.fromkeys(p.traces_to) if n in self.homes),
             )
-            for p in parameters
+            for p in sorted(parameters, key=lambda p: id_order(p.id))
             if p.id in self.homes
         )
 
@@ -373,6 +378,15 @@ class _Helpers:
             ),
             {"All norms": "norms/index.md"},
         ]
+
+
+def id_order(identifier: str) -> tuple[tuple[int, str], ...]:
+    """Natural order: NRM-9 before NRM-10, whatever the zero padding."""
+    return tuple(
+        (0, f"{int(part):020d}") if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", identifier)
+        if part
+    )
 
 
 def _value_page(value: Value) -> str:

@@ -48,6 +48,8 @@ class ParsedYaml:
     positions: dict[Path, Location] = field(default_factory=dict)
     key_positions: dict[Path, Location] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    refused: set[Path] = field(default_factory=set)
+    """Nodes already reported (aliases, tagged values): the schema need not complain again."""
 
 
 def resolve_plain(text: str) -> Data:
@@ -148,9 +150,10 @@ class _Builder:
                     self.key(top, text, location)
                 elif isinstance(event, yaml.ScalarEvent):
                     plain = event.implicit[0] and event.tag is None
-                    self.value(resolve_plain(event.value) if plain else event.value, location)
+                    value = resolve_plain(event.value) if plain else event.value
+                    self.value(value, location, refused=event.tag not in (None, "!"))
                 else:
-                    self.value(None, location)
+                    self.value(None, location, refused=True)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 self.open(event, location, top)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -188,6 +191,8 @@ class _Builder:
         else:
             path = (*top.path, top.pending_key)
         self.result.positions[path] = location
+        if getattr(event, "tag", None) not in (None, "!"):
+            self.result.refused.add(path)
         self.stack.append(_Frame(path, mapping, []))
 
     def key(self, top: _Frame, text: str | None, location: Location) -> None:
@@ -210,7 +215,7 @@ class _Builder:
         self.result.key_positions[path] = location
         top.pending_key = text
 
-    def value(self, data: Data, location: Location) -> None:
+    def value(self, data: Data, location: Location, *, refused: bool = False) -> None:
         if not self.stack:
             self.result.data = data
             self.result.positions[()] = location
@@ -219,15 +224,17 @@ class _Builder:
         if top.discard:
             return
         if top.mapping is None:
-            path = (*top.path, len(top.items))
-            self.result.positions.setdefault(path, location)
+            path: Path = (*top.path, len(top.items))
             top.items.append(data)
-            return
-        key, top.pending_key = top.pending_key, None
-        if key is None or key == _SKIP:
-            return
-        self.result.positions.setdefault((*top.path, key), location)
-        top.mapping[key] = data
+        else:
+            key, top.pending_key = top.pending_key, None
+            if key is None or key == _SKIP:
+                return
+            path = (*top.path, key)
+            top.mapping[key] = data
+        self.result.positions.setdefault(path, location)
+        if refused:
+            self.result.refused.add(path)
 
 
 def _refuse_anchor_and_tag(event: yaml.Event, location: Location, result: ParsedYaml) -> None:
@@ -279,6 +286,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Diagno
             "Indent with spaces only (two per level); set your editor to insert spaces for Tab.",
         )
     context = f" {error.context}" if error.context else ""
+    start = error.context_mark
+    if context and start is not None and start is not mark:
+        context += f" that starts at line {start.line + 1}, column {start.column + 1}"
     return Diagnostic(
         Rule.YAML_SYNTAX,
         Location(file, line, column),

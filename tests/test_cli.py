@@ -1,0 +1,89 @@
+"""The `handbook` command as a policy owner meets it: exit codes, and the exact text it prints.
+
+Golden files pin the output byte for byte; after an intended change, regenerate them with
+`UPDATE_GOLDEN=1 make test` and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, GOLDEN, run_cli
+
+MISTAKES = FIXTURES / "mistakes"
+
+
+def _golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "golden"),
+    [("text", "validate.txt"), ("json", "validate.json"), ("github", "validate.github.txt")],
+)
+def test_validate_output_is_pinned(fmt: str, golden: str) -> None:
+    result = run_cli(
+        "validate", "standards", "--format", fmt, "--today", "2026-11-22", cwd=MISTAKES
+    )
+    assert result.code == 1
+    assert result.stderr == ""
+    _golden(golden, result.stdout)
+
+
+def test_json_report_agrees_with_the_text_report() -> None:
+    args = ("validate", "standards", "--today", "2026-11-22")
+    text = run_cli(*args, cwd=MISTAKES).stdout
+    report = json.loads(run_cli(*args, "--format", "json", cwd=MISTAKES).stdout)
+    for d in report["diagnostics"]:
+        header = f"{d['file']}:{d['line']}:{d['column']}: {d['severity']}[{d['rule']}] "
+        assert header + d["message"] in text
+    assert text.rstrip().endswith(
+        f"{report['errors']} errors, {report['warnings']} warning in 3 files"
+    )
+
+
+def test_clean_standards_exit_zero(small: Path) -> None:
+    result = run_cli("validate", "standards", "--strict", cwd=small)
+    assert (result.code, result.stdout) == (0, "0 errors, 0 warnings in 3 files\n")
+
+
+def test_usage_errors_exit_two(small: Path) -> None:
+    assert run_cli("validate", "--format", "xml", cwd=small).code == 2
+    assert run_cli("validate", "no-such-folder", cwd=small).code == 2
+    assert run_cli("validate", "--today", "tomorrow", cwd=small).code == 2
+    assert run_cli(cwd=small).code == 2
+
+
+def test_review_deadline_is_checked_against_the_given_day(small: Path) -> None:
+    before = run_cli("validate", "standards", "--today", "2026-12-31", cwd=small)
+    after = run_cli("validate", "standards", "--today", "2027-01-02", cwd=small)
+    assert "review-overdue" not in before.stdout
+    assert "warning[review-overdue] norm NRM-001 was due for review on 2027-01-01" in after.stdout
+    assert after.code == 0
+
+
+def test_render_writes_markdown_pages_without_mkdocs(small: Path, tmp_path: Path) -> None:
+    result = run_cli("render", str(tmp_path / "out"), cwd=small)
+    assert result.code == 0, result.stderr
+    written = sorted(
+        p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")
+    )
+    assert "values/val-001.md" in written
+    assert "channels/phone.md" in written
+    assert "### Greet every customer { #NRM-001 }" in (
+        tmp_path / "out/values/val-001.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_render_refuses_invalid_standards(tmp_path: Path) -> None:
+    result = run_cli("render", str(tmp_path / "out"), cwd=MISTAKES)
+    assert result.code == 1
+    assert "error[unknown-field]" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,126 @@
+"""One bad YAML fixture per rule: the CLI reports the rule at the exact line and column.
+
+Each file in tests/fixtures/bad/ is dropped into a copy of the small handbook; its first lines
+say what must be reported (`# expect: RULE LINE:COL`). Every error reported for that file must
+be expected, so a fixture also proves that one mistake does not cascade into several.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import RULES, Rule, Severity
+from tests.conftest import FIXTURES, run_cli
+
+BAD = FIXTURES / "bad"
+EXPECT = re.compile(rb"^# expect: ([a-z-]+) (\d+):(\d+)$", re.MULTILINE)
+# Rules that need more than one extra file to show, each proved by a test of its own below.
+PROVED_ELSEWHERE = {Rule.FILE_TOO_LARGE, Rule.NO_STANDARDS, Rule.MISSING_SETTINGS}
+
+
+def _fixtures() -> list[Path]:
+    return sorted(BAD.glob("*.yml"))
+
+
+def _expectations(path: Path) -> set[tuple[str, int, int]]:
+    return {
+        (rule.decode(), int(line), int(column))
+        for rule, line, column in EXPECT.findall(path.read_bytes())
+    }
+
+
+def _diagnostics(project: Path) -> list[dict[str, Any]]:
+    result = run_cli(
+        "validate", "standards", "--format", "json", "--today", "2026-11-22", cwd=project
+    )
+    assert result.code in (0, 1), result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)["diagnostics"]
+    return found
+
+
+def test_every_rule_has_a_fixture_or_a_test_of_its_own() -> None:
+    covered = {path.stem for path in _fixtures()}
+    missing = {rule.value for rule in Rule} - covered - {r.value for r in PROVED_ELSEWHERE}
+    assert missing == set()
+    assert set(RULES) == set(Rule)
+
+
+@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.stem)
+def test_bad_fixture_is_reported_at_its_line_and_column(small: Path, fixture: Path) -> None:
+    expected = _expectations(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' line"
+    assert {rule for rule, _, _ in expected} == {fixture.stem}
+    shutil.copy(fixture, small / "standards" / f"zz-{fixture.name}")
+    diagnostics = _diagnostics(small)
+    in_file = [d for d in diagnostics if d["file"] == f"standards/zz-{fixture.name}"]
+    found = {(d["rule"], d["line"], d["column"]) for d in in_file}
+    assert expected <= found
+    unexpected_errors = {
+        (d["rule"], d["line"], d["column"]) for d in in_file if d["severity"] == "error"
+    } - expected
+    assert unexpected_errors == set()
+    for d in in_file:
+        assert d["message"] and d["hint"], d
+    # The rest of the handbook is untouched by the bad file: nothing reported elsewhere.
+    assert [d for d in diagnostics if d not in in_file] == []
+
+
+def test_unknown_field_suggests_the_field_that_was_meant(small: Path) -> None:
+    shutil.copy(BAD / "unknown-field.yml", small / "standards" / "zz.yml")
+    [diagnostic] = _diagnostics(small)
+    assert diagnostic["hint"] == "Did you mean `traces_to`?"
+
+
+def test_unknown_reference_suggests_a_close_id(small: Path) -> None:
+    shutil.copy(BAD / "unknown-reference.yml", small / "standards" / "zz.yml")
+    diagnostics = _diagnostics(small)
+    hints = {d["ids"][1]: d["hint"] for d in diagnostics}
+    assert hints["fone"] == "Did you mean `phone`?"
+    assert hints["VAL-099"] == "Did you mean `VAL-002`?"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(small: Path) -> None:
+    big = small / "standards" / "big.yml"
+    big.write_text("# padding\n" * 900_000, encoding="utf-8")
+    diagnostics = _diagnostics(small)
+    assert [(d["rule"], d["file"], d["line"]) for d in diagnostics] == [
+        ("file-too-large", "standards/big.yml", 1)
+    ]
+
+
+def test_an_empty_folder_has_no_standards(tmp_path: Path) -> None:
+    (tmp_path / "standards").mkdir()
+    result = run_cli("validate", "standards", cwd=tmp_path)
+    assert result.code == 1
+    assert "error[no-standards] no YAML files found in `standards`" in result.stdout
+
+
+def test_handbook_settings_are_required_once(small: Path) -> None:
+    settings = small / "standards" / "handbook.yml"
+    text = settings.read_text(encoding="utf-8")
+    (small / "standards" / "again.yml").write_text(
+        "handbook:\n  title: Again\n  organisation: Again\n", encoding="utf-8"
+    )
+    again = _diagnostics(small)
+    assert [(d["rule"], d["file"], d["line"]) for d in again] == [
+        ("missing-settings", "standards/handbook.yml", 1)
+    ] or [(d["rule"], d["file"], d["line"]) for d in again] == [
+        ("missing-settings", "standards/again.yml", 1)
+    ]
+    (small / "standards" / "again.yml").unlink()
+    settings.write_text(text.replace("handbook:", "handbook_settings:", 1), encoding="utf-8")
+    rules = {d["rule"] for d in _diagnostics(small)}
+    assert "missing-settings" in rules
+
+
+def test_warnings_pass_unless_strict(small: Path) -> None:
+    shutil.copy(BAD / "value-without-norm.yml", small / "standards" / "zz.yml")
+    assert run_cli("validate", "standards", cwd=small).code == 0
+    assert run_cli("validate", "standards", "--strict", cwd=small).code == 1
+    assert RULES[Rule.VALUE_WITHOUT_NORM].severity is Severity.WARNING

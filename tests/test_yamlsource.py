@@ -1,0 +1,114 @@
+"""The strict YAML reader: what YAML would silently guess, this reader refuses or keeps as text."""
+
+from __future__ import annotations
+
+from generator.diagnostics import Rule
+from generator.yamlsource import parse_yaml
+
+
+def test_words_that_yaml_1_1_turns_into_booleans_stay_text() -> None:
+    parsed = parse_yaml("status: no\nanswer: yes\nswitch: on\nreal: true\n", "f.yml")
+    assert parsed.data == {"status": "no", "answer": "yes", "switch": "on", "real": True}
+    assert parsed.problems == []
+
+
+def test_dates_octals_and_odd_numbers_stay_text_for_the_schema_to_type() -> None:
+    parsed = parse_yaml(
+        "effective: 2026-01-05\ncode: 0755\nsize: 1_000\nsigned: +5\nn: 12\nf: 2.5\n", "f.yml"
+    )
+    assert parsed.data == {
+        "effective": "2026-01-05",
+        "code": "0755",
+        "size": "1_000",
+        "signed": "+5",
+        "n": 12,
+        "f": 2.5,
+    }
+
+
+def test_quoted_scalars_are_always_text() -> None:
+    parsed = parse_yaml("a: '12'\nb: \"true\"\nc: ''\nd:\ne: ~\n", "f.yml")
+    assert parsed.data == {"a": "12", "b": "true", "c": "", "d": None, "e": None}
+
+
+def test_sequences_become_tuples_so_the_model_is_immutable() -> None:
+    parsed = parse_yaml("ids: [A, B]\nnested:\n  - [1, 2]\n", "f.yml")
+    assert parsed.data == {"ids": ("A", "B"), "nested": ((1, 2),)}
+
+
+def test_every_node_has_its_line_and_column() -> None:
+    parsed = parse_yaml("norms:\n  - id: NRM-001\n    traces_to: [VAL-001, VAL-002]\n", "f.yml")
+    assert str(parsed.positions[("norms", 0)]) == "f.yml:2:5"
+    assert str(parsed.positions[("norms", 0, "id")]) == "f.yml:2:9"
+    assert str(parsed.positions[("norms", 0, "traces_to", 1)]) == "f.yml:3:26"
+    assert str(parsed.key_positions[("norms", 0, "traces_to")]) == "f.yml:3:5"
+
+
+def test_duplicate_key_is_an_error_that_names_the_first_line() -> None:
+    parsed = parse_yaml("title: A\nstatement: S\ntitle: B\n", "f.yml")
+    [problem] = parsed.problems
+    assert problem.rule is Rule.DUPLICATE_KEY
+    assert (problem.location.line, problem.location.column) == (3, 1)
+    assert "first at line 1" in problem.message
+    assert parsed.data == {"title": "A", "statement": "S"}
+
+
+def test_anchors_and_aliases_are_refused_where_they_stand() -> None:
+    parsed = parse_yaml("a: &shared text\nb: *shared\n", "f.yml")
+    rules = [(p.rule, p.location.line, p.location.column) for p in parsed.problems]
+    assert rules == [(Rule.YAML_ALIAS, 1, 4), (Rule.YAML_ALIAS, 2, 4)]
+    assert parsed.data == {"a": "text", "b": None}
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    parsed = parse_yaml("\n".join(lines) + "\n", "bomb.yml")
+    assert {p.rule for p in parsed.problems} == {Rule.YAML_ALIAS}
+    assert isinstance(parsed.data, dict)
+    assert parsed.data["a11"] == (None,) * 10
+
+
+def test_python_tags_are_refused_and_nothing_is_constructed() -> None:
+    parsed = parse_yaml("x: !!python/object/apply:os.system ['echo hacked']\n", "f.yml")
+    assert [p.rule for p in parsed.problems] == [Rule.YAML_TAG]
+    assert parsed.data == {"x": ("echo hacked",)}
+
+
+def test_tab_indentation_is_reported_as_such() -> None:
+    parsed = parse_yaml("norms:\n\t- id: NRM-001\n", "f.yml")
+    [problem] = parsed.problems
+    assert problem.rule is Rule.TAB_INDENT
+    assert (problem.location.line, problem.location.column) == (2, 1)
+
+
+def test_syntax_error_has_a_location_and_no_data() -> None:
+    parsed = parse_yaml("values:\n  - id: VAL-001\n    title: [unclosed\n", "f.yml")
+    [problem] = parsed.problems
+    assert problem.rule is Rule.YAML_SYNTAX
+    assert problem.location.line == 4
+    assert parsed.data is None
+
+
+def test_second_document_is_refused() -> None:
+    parsed = parse_yaml("a: 1\n---\nb: 2\n", "f.yml")
+    assert [(p.rule, p.location.line) for p in parsed.problems] == [(Rule.MULTIPLE_DOCUMENTS, 2)]
+
+
+def test_control_characters_are_reported_with_their_code_point() -> None:
+    parsed = parse_yaml('a: "bell \x07"\n', "f.yml")
+    [problem] = parsed.problems
+    assert problem.rule is Rule.YAML_SYNTAX
+    assert "U+0007" in problem.message
+
+
+def test_deep_nesting_does_not_overflow_the_stack() -> None:
+    parsed = parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yml")
+    assert parsed.problems == []
+    assert isinstance(parsed.data, dict)
+
+
+def test_a_list_used_as_a_key_is_refused_and_the_rest_still_reads() -> None:
+    parsed = parse_yaml("? [a]\n: 1\ntitle: T\n", "f.yml")
+    assert [p.rule for p in parsed.problems] == [Rule.WRONG_TYPE]
+    assert parsed.data == {"title": "T"}
