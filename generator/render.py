@@ -14,6 +14,7 @@ A norm's permalink is `values/<value>/#NRM-…` on the page of the first value i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from babel.dates import format_date
 
 from generator import mdtext
@@ -70,6 +72,7 @@ class _Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def make_environment(override: Path | None) -> jinja2.Environment:
@@ -115,8 +118,21 @@ def render_handbook(
             url=helpers.url_from(page.path),
             **page.context,
         )
-        pages[page.path] = _tidy(markdown)
+        pages[page.path] = _front_matter(page) + _tidy(markdown)
     return Rendered(pages=pages, nav=helpers.nav())
+
+
+def _front_matter(page: _Page) -> str:
+    """The page title as MkDocs metadata, HTML-escaped.
+
+    MkDocs and Material treat page titles as HTML: the navigation prints them as they are, and
+    the browser tab title goes through `striptags`, which un-escapes entities. A title from
+    `meta.title` is printed as given in both places, so escaping it here once keeps a title
+    such as `</title><script>` inert everywhere. JSON strings are valid YAML scalars.
+    """
+    fields = {"title": str(markupsafe.escape(page.title)), **page.meta}
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def _tidy(markdown: str) -> str:
@@ -262,6 +278,7 @@ class _Helpers:
                     "norm_count": len(self.active_norms()),
                     "parameter_count": sum(1 for p in handbook.parameters if p.id in self.homes),
                 },
+                meta={"hide": ["navigation"]},
             ),
             _Page(
                 "values/index.md",
@@ -347,36 +364,29 @@ class _Helpers:
         return pages
 
     def nav(self) -> list[NavEntry]:
-        def section(title: str, index: str, pages: list[tuple[str, str]]) -> NavEntry:
-            children: list[NavEntry] = [index]
-            children.extend({label: path} for label, path in pages)
-            return {title: children}
-
+        """Paths only: each page's title comes from its own (escaped) metadata."""
         handbook = self.handbook
         return [
-            {"Home": "index.md"},
-            section(
-                "Values",
-                "values/index.md",
-                [(self.text(v.title), _value_page(v)) for v in self.active_values()],
-            ),
-            section(
-                "Moments of truth",
-                "channels/index.md",
-                [
-                    (self.text(c.title), f"channels/{c.id}.md")
-                    for c in handbook.taxonomy["channels"]
-                ],
-            ),
-            section(
-                "Behaviour",
-                "categories/index.md",
-                [
-                    (self.text(c.title), f"categories/{c.id}.md")
-                    for c in handbook.taxonomy["categories"]
-                ],
-            ),
-            {"All norms": "norms/index.md"},
+            "index.md",
+            {
+                "Values": [
+                    "values/index.md",
+                    *(_value_page(v) for v in self.active_values()),
+                ]
+            },
+            {
+                "Moments of truth": [
+                    "channels/index.md",
+                    *(f"channels/{c.id}.md" for c in handbook.taxonomy["channels"]),
+                ]
+            },
+            {
+                "Behaviour": [
+                    "categories/index.md",
+                    *(f"categories/{c.id}.md" for c in handbook.taxonomy["categories"]),
+                ]
+            },
+            "norms/index.md",
         ]
 
 

@@ -1,0 +1,394 @@
+"""The built site, read the way a reader meets it: real MkDocs builds, parsed HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from generator.load import load_handbook
+from generator.model import Handbook
+from tests.conftest import FIXTURES, ROOT, copy_handbook, run_cli
+
+pytestmark = pytest.mark.slow
+
+FIXED_EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01, as a commit date would give
+
+
+def _page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def _article(soup: BeautifulSoup) -> Tag:
+    article = soup.find("article")
+    assert isinstance(article, Tag)
+    return article
+
+
+def _section(article: Tag, heading_id: str) -> list[Tag]:
+    """The elements under a heading, up to the next heading of the same or a higher level."""
+    heading = article.find(id=heading_id)
+    assert isinstance(heading, Tag), heading_id
+    level = int(heading.name[1])
+    found: list[Tag] = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in {f"h{n}" for n in range(1, level + 1)}:
+            break
+        found.append(sibling)
+    return found
+
+
+def _attr(element: Tag, name: str) -> str:
+    """An attribute as text (bs4 types class-like attributes as lists)."""
+    value = element.get(name)
+    return " ".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _text(element: Tag | None) -> str:
+    assert element is not None
+    return element.get_text()
+
+
+def _tree_digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def example_site(example_project: Path) -> Path:
+    result = run_cli("build", "--strict", cwd=example_project, env=FIXED_EPOCH)
+    assert result.code == 0, result.stderr + result.stdout
+    return example_project / "site"
+
+
+@pytest.fixture(scope="module")
+def example() -> Handbook:
+    handbook = load_handbook(ROOT / "standards").handbook
+    assert handbook is not None
+    return handbook
+
+
+def _generated_pages(site: Path) -> Iterator[Path]:
+    for folder in ("values", "channels", "categories", "norms"):
+        yield from sorted((site / folder).rglob("index.html"))
+    yield site / "index.html"
+
+
+def test_home_page_points_to_every_moment_of_truth_and_value(
+    example_site: Path, example: Handbook
+) -> None:
+    article = _article(_page(example_site, "index.html"))
+    links = {_attr(a, "href") for a in article.find_all("a", href=True)}
+    for channel in example.taxonomy["channels"]:
+        assert f"channels/{channel.id}/" in links
+    for value in example.values:
+        assert f"values/{value.id.lower()}/" in links
+    assert "Meridian Service Group" in article.get_text()
+
+
+def test_each_value_page_lists_its_norms(example_site: Path, example: Handbook) -> None:
+    for value in example.values:
+        article = _article(_page(example_site, f"values/{value.id.lower()}/index.html"))
+        assert article.find("h1", id=value.id) is not None
+        own = {_attr(h, "id") for h in article.find_all("h3")}
+        elsewhere = {_attr(a, "href").split("#")[1] for a in article.select("ul a[href*='#NRM-']")}
+        serving = {n.id for n in example.norms if n.status == "active" and value.id in n.traces_to}
+        assert serving == own | elsewhere
+        assert serving, value.id
+        drafts_and_retired = {n.id for n in example.norms if n.status != "active"}
+        assert not (own | elsewhere) & drafts_and_retired
+
+
+def test_each_norm_shows_the_values_it_serves_and_its_parameters(
+    example_site: Path, example: Handbook
+) -> None:
+    homes: dict[str, Path] = {}
+    for page in (example_site / "values").glob("val-*/index.html"):
+        article = _article(_page(example_site, str(page.relative_to(example_site))))
+        for heading in article.find_all("h3"):
+            homes[_attr(heading, "id")] = page
+    active = [n for n in example.norms if n.status == "active"]
+    assert set(homes) == {n.id for n in active}
+    for norm in active:
+        article = _article(BeautifulSoup(homes[norm.id].read_text(encoding="utf-8"), "html.parser"))
+        section = _section(article, norm.id)
+        text = " ".join(element.get_text(" ") for element in section)
+        hrefs = [_attr(a, "href") for element in section for a in element.find_all("a", href=True)]
+        served = {h.rstrip("/").split("/")[-1] for h in hrefs if "val-" in h or h == "./"}
+        own_value = homes[norm.id].parent.name
+        served = {own_value if s in {".", ""} else s for s in served}
+        assert served == {v.lower() for v in norm.traces_to}, norm.id
+        parameters = {
+            p.id for p in example.parameters if p.status == "active" and norm.id in p.traces_to
+        }
+        anchors = {span["id"] for element in section for span in element.find_all("span", id=True)}
+        assert parameters <= anchors | set(
+            _anchors_on_other_pages(example_site, parameters, homes[norm.id])
+        )
+        assert norm.id in text
+
+
+def _anchors_on_other_pages(site: Path, wanted: set[str], page: Path) -> set[str]:
+    """A parameter serving two norms is tabled under the first; it is an anchor there."""
+    found: set[str] = set()
+    for other in (site / "values").glob("val-*/index.html"):
+        if other == page:
+            continue
+        html = other.read_text(encoding="utf-8")
+        found |= {p for p in wanted if f'id="{p}"' in html}
+    return found
+
+
+def test_each_channel_page_holds_all_of_its_parameters(
+    example_site: Path, example: Handbook
+) -> None:
+    for channel in example.taxonomy["channels"]:
+        article = _article(_page(example_site, f"channels/{channel.id}/index.html"))
+        shown = {_attr(span, "id") for span in article.find_all("span", id=True)}
+        expected = {
+            p.id for p in example.parameters if p.status == "active" and p.channel == channel.id
+        }
+        assert shown == expected
+        headings = {_attr(h, "id") for h in article.find_all("h2")}
+        categories = headings - {"norms-that-apply-here"}
+        assert categories == {c.id for c in example.taxonomy["categories"]}
+
+
+def test_each_category_page_holds_all_of_its_parameters(
+    example_site: Path, example: Handbook
+) -> None:
+    for category in example.taxonomy["categories"]:
+        article = _article(_page(example_site, f"categories/{category.id}/index.html"))
+        shown = {_attr(span, "id") for span in article.find_all("span", id=True)}
+        expected = {
+            p.id for p in example.parameters if p.status == "active" and p.category == category.id
+        }
+        assert shown == expected
+
+
+def test_all_norms_page_lists_every_norm_in_force_by_id(
+    example_site: Path, example: Handbook
+) -> None:
+    article = _article(_page(example_site, "norms/index.html"))
+    listed = [_text(row.find("td")) for row in article.select("tbody tr")]
+    active = sorted(n.id for n in example.norms if n.status == "active")
+    assert listed == active
+
+
+def test_no_template_leftovers_none_or_empty_sections(example_site: Path) -> None:
+    for page in _generated_pages(example_site):
+        article = _article(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
+        text = article.get_text(" ")
+        for leftover in ("{{", "}}", "{%", "%}", "{#", "None", "Undefined"):
+            assert leftover not in text, (page, leftover)
+        for heading in article.find_all(["h2", "h3"]):
+            content = _section(article, _attr(heading, "id")) if heading.get("id") else []
+            assert any(el.get_text(strip=True) for el in content), (page, heading.get_text())
+
+
+def test_every_internal_link_resolves(example_site: Path) -> None:
+    for page in _generated_pages(example_site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for a in _article(soup).find_all("a", href=True):
+            href = _attr(a, "href")
+            if href.startswith(("http:", "https:", "mailto:")):
+                continue
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), (page, href)
+            if fragment:
+                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), (page, href)
+
+
+def test_site_requests_nothing_from_outside_hosts(example_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in soup.find_all(tag):
+                url = _attr(element, attribute)
+                if not url or (tag == "link" and "stylesheet" not in _attr(element, "rel")):
+                    continue
+                assert not url.startswith(("http:", "https:", "//")), (page, url)
+        assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(
+    example_site: Path, tmp_path: Path
+) -> None:
+    again = copy_handbook(example_site.parent, tmp_path / "elsewhere")
+    shutil.rmtree(again / "site", ignore_errors=True)
+    result = run_cli("build", cwd=again, env={**FIXED_EPOCH, "PYTHONHASHSEED": "12345"})
+    assert result.code == 0, result.stderr
+    assert _tree_digest(again / "site") == _tree_digest(example_site)
+
+
+def test_plain_mkdocs_varies_only_the_sitemap_timestamp(small: Path, tmp_path: Path) -> None:
+    """Without SOURCE_DATE_EPOCH MkDocs stamps sitemap.xml.gz with the build time; nothing else
+    differs between two builds (sitemap.xml would differ too across midnight)."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    digests = []
+    for run in range(2):
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / f"site{run}")],
+            cwd=small,
+            env=env,
+            check=True,
+        )
+        digests.append(_tree_digest(tmp_path / f"site{run}"))
+    differing = {path for path in digests[0] if digests[0][path] != digests[1].get(path)}
+    assert differing <= {"sitemap.xml.gz", "sitemap.xml"}
+    assert digests[0].keys() == digests[1].keys()
+
+
+def test_a_failed_build_leaves_the_previous_site_intact(small: Path) -> None:
+    assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
+    before = _tree_digest(small / "site")
+    shutil.copy(FIXTURES / "bad" / "unknown-reference.yml", small / "standards" / "zz.yml")
+    result = run_cli("build", cwd=small, env=FIXED_EPOCH)
+    assert result.code == 1
+    assert "error[unknown-reference]" in result.stderr
+    assert "the previous site is unchanged" in result.stderr
+    assert _tree_digest(small / "site") == before
+    # MkDocs itself, through the plugin, stops before it empties the site folder.
+    mkdocs = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=small,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert mkdocs.returncode == 1
+    assert "standards/zz.yml:7:30: error[unknown-reference]" in mkdocs.stderr
+    assert _tree_digest(small / "site") == before
+    assert not [p for p in small.iterdir() if p.name.startswith(".site.building")]
+
+
+def test_strict_build_fails_on_warnings(small: Path) -> None:
+    shutil.copy(FIXTURES / "bad" / "value-without-norm.yml", small / "standards" / "zz.yml")
+    assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
+    strict = run_cli("build", "--strict", cwd=small, env=FIXED_EPOCH)
+    assert strict.code == 1
+    assert "value-without-norm" in strict.stderr
+
+
+def test_project_templates_override_the_built_in_ones(small: Path) -> None:
+    overrides = small / "overrides"
+    overrides.mkdir()
+    (overrides / "home.md.j2").write_text(
+        "# {{ settings.title | t }}\n\nWelcome to the counter, {{ settings.organisation | t }}.\n",
+        encoding="utf-8",
+    )
+    config = small / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - handbook\n", "  - handbook:\n      templates: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
+    text = _article(_page(small / "site", "index.html")).get_text(" ")
+    assert "Welcome to the counter, Small Shop." in text
+    assert "Care" in _article(_page(small / "site", "values/val-001/index.html")).get_text()
+
+
+PAYLOADS = [
+    "<script>alert('title')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click me](javascript:alert(1))",
+    "![pixel](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    '"><svg onload=alert(1)>',
+    "<!-- --><script>alert(2)</script>",
+    "{{ 7 * 7 }} {% raw %} {# note #}",
+    "# not a heading\n\n    not code\n| not | a | table |",
+    "<https://example.invalid/autolink> {: onclick=alert(1) }",
+    "</title></a></span><script>alert(3)</script>",
+]
+
+
+def _hostile_standards(target: Path) -> None:
+    lines = ["values:"]
+    for index, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        lines += [
+            f"  - id: VAL-9{index:02d}",
+            f'    title: "{quoted}"',
+            f'    statement: "{quoted}"',
+            f'    rationale: "{quoted}"',
+            "    owner: head-of-service",
+        ]
+    lines += ["norms:"]
+    for index, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        lines += [
+            f"  - id: NRM-9{index:02d}",
+            f'    title: "{quoted}"',
+            f'    statement: "{quoted}"',
+            f'    rationale: "{quoted}"',
+            f"    traces_to: [VAL-9{index:02d}]",
+            "    channels: [phone]",
+            "    owner: head-of-service",
+            f'    examples: {{do: ["{quoted}"], dont: ["{quoted}"]}}',
+        ]
+    lines += ["parameters:"]
+    for index, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        lines += [
+            f"  - id: PAR-9{index:02d}",
+            f'    title: "{quoted}"',
+            f"    traces_to: [NRM-9{index:02d}]",
+            "    channel: phone",
+            "    category: vocabulary",
+            f'    requirement: "{quoted}"',
+            f'    measure: {{metric: "{quoted}", unit: "{quoted}", target: "{quoted}"}}',
+            "    owner: head-of-service",
+        ]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
+    _hostile_standards(small / "standards" / "hostile.yml")
+    result = run_cli("build", "--strict", cwd=small, env=FIXED_EPOCH)
+    assert result.code == 0, result.stderr
+    site = small / "site"
+    baseline_scripts = None
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        scripts = [(_attr(s, "src"), s.string or "") for s in soup.find_all("script")]
+        for src, body in scripts:
+            assert "alert" not in body, page
+            assert not src or "assets/javascripts/" in src, (page, src)
+        if baseline_scripts is None:
+            baseline_scripts = len(scripts)
+        for element in soup.find_all(True):
+            for attribute, value in element.attrs.items():
+                assert not attribute.lower().startswith("on"), (page, element)
+                if attribute in {"href", "src"}:
+                    assert not str(value).strip().lower().startswith(("javascript:", "data:"))
+        article = soup.find("article")
+        assert article is not None
+        assert not article.find_all(["svg", "img", "iframe", "object"]) or page.name != "index.html"
+    value_page = _article(_page(site, "values/val-900/index.html"))
+    assert _text(value_page.find("h1")) == PAYLOADS[0]
+    breakout = _page(site, f"values/val-9{len(PAYLOADS) - 1:02d}/index.html")
+    assert breakout.title is not None
+    assert breakout.title.get_text().startswith(PAYLOADS[-1])
+    template_page = _article(_page(site, "values/val-906/index.html")).get_text()
+    assert "{{ 7 * 7 }} {% raw %} {# note #}" in template_page
+    assert "49" not in template_page
+    channel_text = _article(_page(site, "channels/phone/index.html")).get_text()
+    for payload in PAYLOADS:
+        assert " ".join(payload.split()) in " ".join(channel_text.split())
