@@ -91,7 +91,7 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
             yield from _each("verification", item.verification, "methods")
             yield from _each("replaces", item.replaces, "parameters")
 
-    for item in _items(handbook):
+    for item in handbook.items():
         origin = _origin(handbook, item.id)
         for path, target, where in refs(item):
             if where in item_sets:
@@ -130,12 +130,6 @@ def _each(
 ) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
     for index, target in enumerate(ids):
         yield (field, index), target, where
-
-
-def _items(handbook: Handbook) -> Iterator[Item]:
-    yield from handbook.values
-    yield from handbook.norms
-    yield from handbook.parameters
 
 
 def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
@@ -232,7 +226,7 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 
 def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
     owners = [t.id for t in handbook.taxonomy.get("owners", ())]
-    for item in _items(handbook):
+    for item in handbook.items():
         origin = _origin(handbook, item.id)
         if item.status == "active" and item.owner is None:
             yield Diagnostic(
@@ -266,7 +260,7 @@ def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
 
 def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
     """`replaces` is the one relation that may loop by mistake (A replaces B replaces A)."""
-    edges: dict[str, tuple[str, ...]] = {item.id: item.replaces for item in _items(handbook)}
+    edges: dict[str, tuple[str, ...]] = {item.id: item.replaces for item in handbook.items()}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     reported: set[frozenset[str]] = set()
     for start in sorted(edges):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -270,3 +270,9 @@ class Handbook:
     """Ids that items failing the schema point at: their coverage is unknown, not missing."""
     duplicates: tuple[tuple[str, Origin], ...] = ()
     """Second and later definitions of an id (left out of the model), for the check to report."""
+
+    def items(self) -> Iterator[Item]:
+        """Values, then norms, then parameters, each in the order they were written."""
+        yield from self.values
+        yield from self.norms
+        yield from self.parameters

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from generator.load import load_handbook
-from generator.model import Handbook, Item
+from generator.model import Handbook
 from generator.pipeline import validate
 from tests.conftest import ROOT
 
@@ -55,10 +55,9 @@ def test_pillars_factors_and_audiences_are_all_used(example: Handbook) -> None:
 
 
 def test_every_item_names_its_source(example: Handbook) -> None:
-    items: tuple[Item, ...] = (*example.values, *example.norms, *example.parameters)
-    for item in items:
+    for item in example.items():
         assert item.source, item.id
-    seeds = {i.source for i in items if str(i.source).startswith("seeds/")}
+    seeds = {i.source for i in example.items() if str(i.source).startswith("seeds/")}
     assert seeds == {
         "seeds/000_f4b85bb1a311c0fb.txt",
         "seeds/001_307329248a910464.txt",

@@ -1,0 +1,100 @@
+"""Rendering to Markdown: text is escaped once, drafts stay out, output is deterministic."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from generator import mdtext
+from generator.load import load_handbook
+from generator.model import Handbook
+from generator.render import id_order, render_handbook
+from tests.conftest import FIXTURES, ROOT
+
+
+@pytest.fixture(scope="module")
+def example() -> Handbook:
+    handbook = load_handbook(ROOT / "standards").handbook
+    assert handbook is not None
+    return handbook
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Answer within 3 rings.", "Answer within 3 rings\\."),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+        ("# not a heading", "\\# not a heading"),
+        ("a | b", "a \\| b"),
+        ("line one\n\n   line two", "line one line two"),
+        ('"quoted" & more', "&quot;quoted&quot; &amp; more"),
+        ("{{ 7 * 7 }}", "\\{\\{ 7 \\* 7 \\}\\}"),
+    ],
+)
+def test_text_is_escaped_for_markdown_and_html(text: str, escaped: str) -> None:
+    assert mdtext.escape_inline(text) == escaped
+
+
+def test_templates_cannot_print_none_or_unpicked_translations() -> None:
+    with pytest.raises(TypeError):
+        mdtext.finalize(None)
+    with pytest.raises(TypeError):
+        mdtext.finalize({"en": "text"})
+    assert mdtext.finalize(Markup("NRM-001")) == "NRM-001"
+    assert mdtext.finalize(2.0) == "2"
+
+
+def test_anchors_and_links_refuse_anything_unsafe() -> None:
+    with pytest.raises(ValueError):
+        mdtext.anchor('x" onclick="alert(1)')
+    with pytest.raises(ValueError):
+        mdtext.link("javascript:alert(1)")
+    assert mdtext.link("../values/val-001.md#NRM-001") == "../values/val-001.md#NRM-001"
+
+
+def test_rendering_twice_gives_the_same_bytes(example: Handbook) -> None:
+    assert render_handbook(example).pages == render_handbook(example).pages
+
+
+def test_drafts_and_retired_items_are_not_published(example: Handbook) -> None:
+    pages = "\n".join(render_handbook(example).pages.values())
+    hidden = [i.id for i in example.items() if i.status != "active"]
+    assert hidden
+    for identifier in hidden:
+        assert identifier not in pages
+
+
+def test_each_page_has_an_escaped_title_in_its_metadata(example: Handbook) -> None:
+    rendered = render_handbook(example)
+    for path, markdown in rendered.pages.items():
+        assert markdown.startswith('---\ntitle: "'), path
+    assert rendered.pages["values/val-004.md"].startswith('---\ntitle: "No surprises"\n---\n')
+
+
+def test_ids_sort_naturally() -> None:
+    assert sorted(["NRM-10", "NRM-9", "NRM-100", "NRM-09A"], key=id_order) == [
+        "NRM-9",
+        "NRM-09A",
+        "NRM-10",
+        "NRM-100",
+    ]
+
+
+def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -> None:
+    small = load_handbook(FIXTURES / "small" / "standards").handbook
+    assert small is not None
+    rendered = render_handbook(small)
+    assert sorted(rendered.pages) == [
+        "categories/index.md",
+        "categories/speed.md",
+        "categories/vocabulary.md",
+        "channels/face-to-face.md",
+        "channels/index.md",
+        "channels/phone.md",
+        "index.md",
+        "norms/index.md",
+        "values/index.md",
+        "values/val-001.md",
+        "values/val-002.md",
+    ]
