@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
-from generator.model import Handbook, Item, Norm, Origin, Parameter, Value
+from generator.model import Channel, Handbook, Item, Norm, Origin, Parameter, Value
 from generator.trace import Links, link
 
 
@@ -109,6 +109,19 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
                 _suggest(target, known, where),
                 (item.id, target),
             )
+    for channel in handbook.taxonomy.get("channels", ()):
+        if not isinstance(channel, Channel):
+            continue
+        origin = _origin(handbook, f"channels:{channel.id}")
+        for index, category in enumerate(channel.requires):
+            if category not in term_sets.get("categories", set()):
+                yield Diagnostic(
+                    Rule.UNKNOWN_REFERENCE,
+                    origin.of("requires", index),
+                    f"channel `{channel.id}` requires `{category}`, but no category has that id",
+                    _suggest(category, terms.get("categories", []), "categories"),
+                    (channel.id, category),
+                )
 
 
 _NOUNS = {
@@ -200,6 +213,7 @@ def _inactive_targets(
 
 
 def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
+    categories = {c.id for c in handbook.taxonomy.get("categories", ())}
     for value in handbook.values:
         if value.id in handbook.unreadable_refs:
             continue  # a norm that failed the schema may serve it; that error is reported
@@ -211,6 +225,21 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                 f"Add `{value.id}` to the `traces_to` of the norms that serve it, or write one.",
                 (value.id,),
             )
+    for channel in handbook.taxonomy.get("channels", ()):
+        if not isinstance(channel, Channel):
+            continue
+        covered = {p.category for p in links.active_parameters_of_channel.get(channel.id, ())}
+        origin = _origin(handbook, f"channels:{channel.id}")
+        for index, category in enumerate(channel.requires):
+            if category not in covered and category in categories:
+                yield Diagnostic(
+                    Rule.REQUIRED_CELL_EMPTY,
+                    origin.of("requires", index),
+                    f"no active parameter covers `{category}` on `{channel.id}`, which requires it",
+                    f"Add an active parameter with `channel: {channel.id}` and "
+                    f"`category: {category}`, or remove `{category}` from `requires`.",
+                    (channel.id, category),
+                )
     for norm in handbook.norms:
         if norm.id in handbook.unreadable_refs:
             continue

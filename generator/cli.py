@@ -14,8 +14,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.audit import audit
+from generator.diagnostics import Severity
 from generator.pipeline import InvalidHandbookError, build_pages, validate
-from generator.report import FORMATS, format_diagnostics
+from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.schema import SCHEMA_FILE, schema_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -51,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the date that review deadlines are checked against (default: today)",
     )
     check.set_defaults(run=_validate)
+
+    audit = commands.add_parser(
+        "audit", help="summarise traceability, coverage and gaps; fails on a traceability error"
+    )
+    audit.add_argument("standards", nargs="?", default="standards", type=Path)
+    audit.add_argument("--format", choices=("text", "json"), default="text")
+    audit.add_argument("--today", type=_date, default=None, help="date reviews are checked against")
+    audit.set_defaults(run=_audit)
 
     schema = commands.add_parser("schema", help="write the JSON Schema for editors")
     schema.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to")
@@ -100,6 +110,29 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if validation.failed(strict=args.strict) else EXIT_OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    if not args.standards.is_dir():
+        print(f"handbook: no folder {args.standards}", file=sys.stderr)
+        return EXIT_USAGE
+    validation = validate(args.standards, today=args.today or dt.date.today())
+    handbook = validation.handbook
+    structural = [d for d in validation.loaded.diagnostics if d.severity is Severity.ERROR]
+    if handbook is None or structural:
+        sys.stderr.write(
+            format_diagnostics(
+                structural, validation.loaded.sources, "text", files=validation.file_count
+            )
+        )
+        print("handbook: the standards cannot be read, so they cannot be audited", file=sys.stderr)
+        return EXIT_FAILED
+    result = audit(handbook, today=args.today or dt.date.today())
+    title = handbook.settings.title
+    name = title if isinstance(title, str) else next(iter(title.values()), "")
+    show = audit_json if args.format == "json" else audit_text
+    sys.stdout.write(show(result, name))
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
 def _schema(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / SCHEMA_FILE
@@ -126,7 +159,11 @@ def _render(args: argparse.Namespace) -> int:
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
-    print(f"wrote {len(rendered.pages)} pages to {args.out}")
+    for path, content in rendered.files.items():
+        target = args.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    print(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} files to {args.out}")
     return EXIT_OK
 
 

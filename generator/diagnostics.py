@@ -53,6 +53,7 @@ class Rule(StrEnum):
     # coverage: what is missing for the standards to be complete
     VALUE_WITHOUT_NORM = "value-without-norm"
     NORM_WITHOUT_PARAMETER = "norm-without-parameter"
+    REQUIRED_CELL_EMPTY = "required-cell-empty"
     # lifecycle: owners and dates
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
@@ -107,6 +108,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.VALUE_WITHOUT_NORM: RuleInfo(Family.COVERAGE, Severity.WARNING, "Value has no norm"),
     Rule.NORM_WITHOUT_PARAMETER: RuleInfo(
         Family.COVERAGE, Severity.WARNING, "Norm has no behaviour parameter"
+    ),
+    Rule.REQUIRED_CELL_EMPTY: RuleInfo(
+        Family.COVERAGE, Severity.ERROR, "Required channel and category have no parameter"
     ),
     Rule.MISSING_OWNER: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "No owner"),
     Rule.REVIEW_OVERDUE: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "Review date has passed"),

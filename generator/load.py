@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.model import (
     TAXONOMY_SECTIONS,
+    Channel,
     Handbook,
     HandbookFile,
     Location,
@@ -37,6 +38,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 
 SECTION_MODELS: dict[str, type[BaseModel]] = {
     **dict.fromkeys(TAXONOMY_SECTIONS, Term),
+    "channels": Channel,
     "values": Value,
     "norms": Norm,
     "parameters": Parameter,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 # The characters Python-Markdown (with the `tables` extension) un-escapes after a backslash;
 # escaping any other character would leave a visible backslash.
@@ -47,6 +48,16 @@ def link(target: str) -> Markup:
     if not _SAFE_LINK.fullmatch(target):
         raise ValueError(f"not a safe relative link: {target!r}")
     return Markup(target)
+
+
+def html(value: object) -> Markup:
+    """For raw HTML blocks (inline SVG), where Markdown does not run: HTML escaping only."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"template printed {value!r} into HTML")
+    if isinstance(value, float):
+        value = round(value, 1)
+    text = _number(value) if isinstance(value, int | float) else str(value)
+    return markupsafe_escape(text)
 
 
 def finalize(value: object) -> Markup:

@@ -104,6 +104,19 @@ class Term(_Strict):
     source: str | None = Field(default=None, description="Where this term comes from.")
 
 
+class Channel(Term):
+    """A moment of truth; it may require behaviour categories to be covered on it."""
+
+    requires: tuple[TermId, ...] = Field(
+        default=(),
+        description=(
+            "Behaviour categories (from `categories:`) that must have at least one active "
+            "parameter on this channel; an empty required cell is an error."
+        ),
+        examples=[["vocabulary", "speed", "safety"]],
+    )
+
+
 class Examples(_Strict):
     """Contrast examples: what following the norm looks like, and what breaking it looks like."""
 
@@ -198,7 +211,7 @@ class HandbookFile(_Strict):
     """What one YAML file under `standards/` may hold; any mix of sections is allowed."""
 
     handbook: Settings | None = None
-    channels: tuple[Term, ...] = Field(default=(), description="Moments of truth.")
+    channels: tuple[Channel, ...] = Field(default=(), description="Moments of truth.")
     categories: tuple[Term, ...] = Field(default=(), description="Behaviour-parameter categories.")
     audiences: tuple[Term, ...] = Field(default=(), description="External and internal customers.")
     factors: tuple[Term, ...] = Field(default=(), description="What shapes the standards.")
@@ -222,6 +235,15 @@ TAXONOMY_SECTIONS = (
 ITEM_SECTIONS = ("values", "norms", "parameters")
 
 Item = Value | Norm | Parameter
+
+
+def id_order(identifier: str) -> tuple[tuple[int, str], ...]:
+    """Natural order: NRM-9 before NRM-10, whatever the zero padding."""
+    return tuple(
+        (0, f"{int(part):020d}") if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", identifier)
+        if part
+    )
 
 
 @dataclass(frozen=True, order=True)

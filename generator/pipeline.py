@@ -55,4 +55,4 @@ def build_pages(
     validation = validate(standards, today=today)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
-    return validation, render_handbook(validation.handbook, override=templates)
+    return validation, render_handbook(validation.handbook, today=today, override=templates)

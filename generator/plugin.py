@@ -8,6 +8,7 @@ and the template overrides so that `mkdocs serve` reloads on every edit.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,16 @@ from generator.render import Rendered
 from generator.report import as_text
 
 log = get_plugin_logger(__name__)
+STYLESHEET = "assets/handbook.css"
+
+
+def build_date() -> dt.date:
+    """The day the audit section is dated: SOURCE_DATE_EPOCH (the commit's date under
+    `handbook build`) when set, so a rebuild of the same commit is identical; else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
 
 
 class HandbookConfig(Config):
@@ -48,9 +59,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         standards = self._path(config, self.config.standards)
         templates = self._path(config, self.config.templates) if self.config.templates else None
         try:
-            validation, rendered = build_pages(
-                standards, today=dt.date.today(), templates=templates
-            )
+            validation, rendered = build_pages(standards, today=build_date(), templates=templates)
         except InvalidHandbookError as invalid:
             report = as_text(
                 invalid.validation.diagnostics,
@@ -64,6 +73,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rendered = rendered
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
+        config.extra_css = [*config.extra_css, STYLESHEET]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -75,6 +85,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     f"docs/{path} is also generated from the standards; rename or remove it"
                 )
             files.append(File.generated(config, path, content=markdown))
+        for path, content in self.rendered.files.items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_serve(

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from generator.audit import KINDS, Audit, Ratio
 from generator.diagnostics import RULES, Diagnostic, Severity
 
 FORMATS = ("text", "json", "github")
@@ -118,3 +119,116 @@ def _source_line(sources: Mapping[str, str], file: str, line: int) -> str | None
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def audit_text(result: Audit, title: str) -> str:
+    """The audit in one screen: what a person checks first, then the details of each gap."""
+    lines = [f"{title}: audit as of {result.as_of.isoformat()}", ""]
+    lines.append(f"{'items':<14}{'total':>7}{'active':>8}{'draft':>7}{'retired':>9}")
+    for kind in KINDS:
+        count = result.counts[kind]
+        total = sum(count.values())
+        lines.append(
+            f"  {kind:<12}{total:>7}{count['active']:>8}{count['draft']:>7}{count['retired']:>9}"
+        )
+    lines += ["", "traceability (active items)"]
+    lines.append(f"  norms that trace to a value      {_ratio(result.norms_with_value)}")
+    lines.append(f"  parameters that trace to a norm  {_ratio(result.parameters_with_norm)}")
+    lines += ["", "coverage: active parameters per moment of truth and category"]
+    if result.grid:
+        categories = [cell.category.id for cell in result.grid[0]]
+        width = max(len(c) for c in categories) + 1
+        lines.append(" " * 16 + "".join(f"{c:>{width}}" for c in categories))
+        for row in result.grid:
+            marks = "".join(
+                f"{(str(c.count) + ('*' if c.required and not c.count else '')):>{width}}"
+                for c in row
+            )
+            lines.append(f"  {row[0].channel.id:<14}{marks}")
+    empty = result.required_cells_empty
+    lines.append(
+        f"  {result.cells_covered} cells covered; {len(empty)} required cell"
+        f"{'' if len(empty) == 1 else 's'} empty" + (" (marked *)" if empty else "")
+    )
+    lines += ["", "gaps"]
+    gaps: list[tuple[str, tuple[str, ...]]] = [
+        ("values without norms", tuple(v.id for v in result.values_without_norms)),
+        ("norms without parameters", tuple(n.id for n in result.norms_without_parameters)),
+        ("norms without a value (orphans)", tuple(n.id for n in result.norms_without_value)),
+        (
+            "parameters without a norm (orphans)",
+            tuple(p.id for p in result.parameters_without_norm),
+        ),
+        ("parameters without a measure", tuple(p.id for p in result.parameters_without_measure)),
+        ("active items without an owner", tuple(i.id for i in result.items_without_owner)),
+        ("reviews overdue", tuple(n.id for n in result.reviews_overdue)),
+    ]
+    for label, ids in gaps:
+        lines.append(f"  {label + ':':<38}{_listing(ids)}")
+    lines.append("")
+    if result.passed:
+        lines.append("result: no traceability error")
+    else:
+        lines.append(f"result: {_plural(len(result.traceability_errors), 'traceability error')}")
+        lines.extend(f"  {d.location}: [{d.rule}] {d.message}" for d in result.traceability_errors)
+    return "\n".join(lines) + "\n"
+
+
+def audit_json(result: Audit, title: str) -> str:
+    document = {
+        "handbook": title,
+        "as_of": result.as_of.isoformat(),
+        "passed": result.passed,
+        "counts": result.counts,
+        "traceability": {
+            "norms_with_value": [result.norms_with_value.done, result.norms_with_value.total],
+            "parameters_with_norm": [
+                result.parameters_with_norm.done,
+                result.parameters_with_norm.total,
+            ],
+        },
+        "coverage": [
+            {
+                "channel": cell.channel.id,
+                "category": cell.category.id,
+                "parameters": cell.count,
+                "required": cell.required,
+            }
+            for cell in result.cells
+        ],
+        "gaps": {
+            "values_without_norms": [v.id for v in result.values_without_norms],
+            "norms_without_parameters": [n.id for n in result.norms_without_parameters],
+            "norms_without_value": [n.id for n in result.norms_without_value],
+            "parameters_without_norm": [p.id for p in result.parameters_without_norm],
+            "parameters_without_measure": [p.id for p in result.parameters_without_measure],
+            "items_without_owner": [i.id for i in result.items_without_owner],
+            "reviews_overdue": [n.id for n in result.reviews_overdue],
+            "required_cells_empty": [
+                [c.channel.id, c.category.id] for c in result.required_cells_empty
+            ],
+        },
+        "traceability_errors": [
+            {
+                "rule": d.rule.value,
+                "file": d.location.file,
+                "line": d.location.line,
+                "column": d.location.column,
+                "message": d.message,
+            }
+            for d in result.traceability_errors
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _ratio(ratio: Ratio) -> str:
+    return f"{ratio!s:>9}  {'complete' if ratio.complete else 'INCOMPLETE'}"
+
+
+def _listing(ids: tuple[str, ...], limit: int = 8) -> str:
+    if not ids:
+        return "none"
+    shown = ", ".join(ids[:limit])
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return f"{len(ids)}: {shown}{more}"

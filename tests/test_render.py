@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from markupsafe import Markup
 
 from generator import mdtext
 from generator.load import load_handbook
-from generator.model import Handbook
-from generator.render import id_order, render_handbook
+from generator.model import Handbook, id_order
+from generator.render import render_handbook
 from tests.conftest import FIXTURES, ROOT
+
+TODAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +58,13 @@ def test_anchors_and_links_refuse_anything_unsafe() -> None:
 
 
 def test_rendering_twice_gives_the_same_bytes(example: Handbook) -> None:
-    assert render_handbook(example).pages == render_handbook(example).pages
+    assert (
+        render_handbook(example, today=TODAY).pages == render_handbook(example, today=TODAY).pages
+    )
 
 
 def test_drafts_and_retired_items_are_not_published(example: Handbook) -> None:
-    pages = "\n".join(render_handbook(example).pages.values())
+    pages = "\n".join(render_handbook(example, today=TODAY).pages.values())
     hidden = [i.id for i in example.items() if i.status != "active"]
     assert hidden
     for identifier in hidden:
@@ -66,7 +72,7 @@ def test_drafts_and_retired_items_are_not_published(example: Handbook) -> None:
 
 
 def test_each_page_has_an_escaped_title_in_its_metadata(example: Handbook) -> None:
-    rendered = render_handbook(example)
+    rendered = render_handbook(example, today=TODAY)
     for path, markdown in rendered.pages.items():
         assert markdown.startswith('---\ntitle: "'), path
     assert rendered.pages["values/val-004.md"].startswith('---\ntitle: "No surprises"\n---\n')
@@ -84,17 +90,34 @@ def test_ids_sort_naturally() -> None:
 def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -> None:
     small = load_handbook(FIXTURES / "small" / "standards").handbook
     assert small is not None
-    rendered = render_handbook(small)
+    rendered = render_handbook(small, today=TODAY)
     assert sorted(rendered.pages) == [
+        "audit/coverage.md",
+        "audit/downloads.md",
+        "audit/gaps.md",
+        "audit/graph.md",
+        "audit/index.md",
+        "audit/matrix.md",
+        "audit/trace.md",
         "categories/index.md",
         "categories/speed.md",
         "categories/vocabulary.md",
         "channels/face-to-face.md",
         "channels/index.md",
         "channels/phone.md",
+        "checklists/face-to-face.md",
+        "checklists/index.md",
+        "checklists/phone.md",
         "index.md",
         "norms/index.md",
         "values/index.md",
         "values/val-001.md",
         "values/val-002.md",
+    ]
+    assert sorted(rendered.files) == [
+        "assets/handbook.css",
+        "audit/downloads/manifest.json",
+        "audit/downloads/traceability.csv",
+        "audit/downloads/traceability.json",
+        "audit/downloads/traceability.xlsx",
     ]

@@ -380,7 +380,10 @@ def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
                     assert not str(value).strip().lower().startswith(("javascript:", "data:"))
         article = soup.find("article")
         assert article is not None
-        assert not article.find_all(["svg", "img", "iframe", "object"]) or page.name != "index.html"
+        assert not article.find_all(["img", "iframe", "object", "embed", "form"]), page
+        for svg in article.find_all("svg"):
+            figure = svg.find_parent("figure")
+            assert figure is not None and _attr(figure, "class") in {"hb-heatmap", "hb-graph"}
     value_page = _article(_page(site, "values/val-900/index.html"))
     assert _text(value_page.find("h1")) == PAYLOADS[0]
     breakout = _page(site, f"values/val-9{len(PAYLOADS) - 1:02d}/index.html")
@@ -392,3 +395,82 @@ def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
     channel_text = _article(_page(site, "channels/phone/index.html")).get_text()
     for payload in PAYLOADS:
         assert " ".join(payload.split()) in " ".join(channel_text.split())
+
+
+def test_matrix_has_a_row_for_every_active_norm_with_its_values_marked(
+    example_site: Path, example: Handbook
+) -> None:
+    article = _article(_page(example_site, "audit/matrix/index.html"))
+    table = article.find("table")
+    assert isinstance(table, Tag)
+    headers = [_text(th).strip() for th in table.select("thead th")]
+    values = [v.id for v in example.values if v.status == "active"]
+    assert headers == ["Norm", *values]
+    rows = {}
+    for tr in table.select("tbody tr"):
+        cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        rows[cells[0].split(" ")[0]] = {values[i] for i, c in enumerate(cells[1:]) if c == "●"}
+    active = {n.id: set(n.traces_to) for n in example.norms if n.status == "active"}
+    assert rows == active
+
+
+def test_heat_map_has_every_cell_with_its_count(example_site: Path, example: Handbook) -> None:
+    article = _article(_page(example_site, "audit/coverage/index.html"))
+    cells = {
+        (_attr(g, "data-channel"), _attr(g, "data-category")): int(_attr(g, "data-count"))
+        for g in article.select("svg g.hb-heatmap__cell")
+    }
+    expected = {
+        (c.id, k.id): sum(
+            1
+            for p in example.parameters
+            if p.status == "active" and p.channel == c.id and p.category == k.id
+        )
+        for c in example.taxonomy["channels"]
+        for k in example.taxonomy["categories"]
+    }
+    assert cells == expected
+    assert len(cells) == 18
+    assert all(_attr(g, "data-required") == "yes" for g in article.select("g.hb-heatmap__cell"))
+
+
+def test_checklist_has_a_line_for_every_measurable_parameter(
+    example_site: Path, example: Handbook
+) -> None:
+    for channel in example.taxonomy["channels"]:
+        article = _article(_page(example_site, f"checklists/{channel.id}/index.html"))
+        lines = {_attr(span, "id") for span in article.select("tbody span[id]")}
+        measurable = {
+            p.id
+            for p in example.parameters
+            if p.status == "active" and p.channel == channel.id and p.measure is not None
+        }
+        assert lines == measurable
+        for row in article.select("tbody tr"):
+            text = row.get_text(" ").replace("\xa0", " ")
+            assert "☐ Met ☐ Not met ☐ N/A" in text and "Met when" in text
+            assert "NRM-" in text and "VAL-" in text
+
+
+def test_graph_draws_every_link_of_the_handbook(example_site: Path, example: Handbook) -> None:
+    article = _article(_page(example_site, "audit/graph/index.html"))
+    overview = article.find("svg")
+    assert isinstance(overview, Tag)
+    active = {n.id for n in example.norms if n.status == "active"}
+    links = sum(len(n.traces_to) for n in example.norms if n.id in active)
+    links += sum(
+        len([t for t in p.traces_to if t in active])
+        for p in example.parameters
+        if p.status == "active"
+    )
+    assert len(overview.find_all("path")) == links
+    assert len(article.find_all("svg")) == 1 + len(example.values)
+
+
+def test_audit_page_reports_the_result_and_offers_the_downloads(example_site: Path) -> None:
+    article = _article(_page(example_site, "audit/index.html"))
+    assert "No traceability error" in article.get_text()
+    hrefs = {_attr(a, "href") for a in article.find_all("a", href=True)}
+    for name in ("traceability.json", "traceability.csv", "traceability.xlsx", "manifest.json"):
+        assert f"../audit/downloads/{name}" in hrefs or f"downloads/{name}" in hrefs
+        assert (example_site / "audit" / "downloads" / name).stat().st_size > 1000

@@ -1,0 +1,314 @@
+"""Audit pages: the auditor's section of the site and the observation checklists.
+
+Like `pages.py` for readers, this decides what goes where; the templates draw it. The figures
+come from `audit.py`, the same object `handbook audit` prints.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.audit import Audit, Cell
+from generator.exports import (
+    manifest_json,
+    traceability_csv,
+    traceability_json,
+    traceability_xlsx,
+)
+from generator.graph import Graph, NodeSpec, layered
+from generator.model import Handbook, Norm, Parameter, Value, id_order
+from generator.pages import NavEntry, Page, Planner
+
+DOWNLOADS = "audit/downloads"
+_DESCRIPTIONS = {
+    "traceability.json": "every value, norm and parameter, and the links between them",
+    "traceability.csv": "one row per value → norm → parameter path, for a spreadsheet",
+    "traceability.xlsx": "a workbook with one sheet per kind and per relation, with filters",
+    "manifest.json": "every item's id, status, owner, dates and SHA-256 of its content",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    path: str
+    description: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    parameter: Parameter
+    norms: tuple[Norm, ...]
+    values: tuple[Value, ...]
+
+
+def downloads(handbook: Handbook, language: str) -> dict[str, bytes]:
+    """The exports an auditor downloads, as files of the site."""
+    return {
+        f"{DOWNLOADS}/traceability.json": traceability_json(handbook, language),
+        f"{DOWNLOADS}/traceability.csv": traceability_csv(handbook, language),
+        f"{DOWNLOADS}/traceability.xlsx": traceability_xlsx(handbook, language),
+        f"{DOWNLOADS}/manifest.json": manifest_json(handbook),
+    }
+
+
+def heat(cell: Cell) -> str:
+    """The heat map's colour class: an empty cell must stand out, full ones read as solid."""
+    if cell.count == 0:
+        return "none"
+    if cell.count <= 2:
+        return "low"
+    if cell.count <= 5:
+        return "mid"
+    if cell.count <= 9:
+        return "high"
+    return "top"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Split a heading into at most three short lines for the heat map's column labels."""
+    lines = textwrap.wrap(text, width) or [""]
+    return [*lines[:2], " ".join(lines[2:])] if len(lines) > 3 else lines
+
+
+def score(planner: Planner, parameter: Parameter) -> str:
+    """How an observer scores a line: the pass condition, then how it is checked."""
+    measure = parameter.measure
+    condition = "Met when observed"
+    if measure is not None:
+        unit = f" {measure.unit}" if measure.unit else ""
+        if measure.min is not None and measure.max is not None:
+            condition = f"Met when between {_n(measure.min)} and {_n(measure.max)}{unit}"
+        elif measure.max is not None:
+            condition = f"Met when at most {_n(measure.max)}{unit}"
+        elif measure.min is not None:
+            condition = f"Met when at least {_n(measure.min)}{unit}"
+        elif measure.target is not None:
+            condition = f"Met when {_n(measure.target)}{unit} is reached"
+    methods = [planner.text(planner.term("methods", m).title) for m in parameter.verification]
+    return condition + (f"; by {', '.join(methods).lower()}" if methods else "")
+
+
+def _n(number: int | float | str) -> str:
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
+
+
+def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> list[Page]:
+    handbook, links = planner.handbook, planner.links
+    values = planner.active_values()
+    norms = planner.active_norms()
+    published = set(planner.homes)
+    gaps: list[tuple[str, tuple[Value | Norm | Parameter, ...]]] = [
+        ("Values without norms", result.values_without_norms),
+        ("Norms without parameters", result.norms_without_parameters),
+        ("Norms that serve no value", result.norms_without_value),
+        ("Parameters that implement no norm", result.parameters_without_norm),
+        ("Parameters without a measure", result.parameters_without_measure),
+        ("Active items without an owner", result.items_without_owner),
+        ("Norms overdue for review", result.reviews_overdue),
+    ]
+    listed = [
+        Download(
+            path.rsplit("/", 1)[1],
+            path,
+            _DESCRIPTIONS[path.rsplit("/", 1)[1]],
+            len(content),
+        )
+        for path, content in files.items()
+        if path.startswith(DOWNLOADS + "/")
+    ]
+    manifest_hash = _manifest_hash(files)
+    parameters_of = {
+        n.id: tuple(
+            sorted(links.active_parameters_of_norm.get(n.id, ()), key=lambda p: id_order(p.id))
+        )
+        for n in norms
+    }
+    kinds = [("values", "Values"), ("norms", "Norms"), ("parameters", "Behaviour parameters")]
+    pages = [
+        Page(
+            "audit/index.md",
+            "audit.md.j2",
+            "Audit",
+            {"audit": result, "kinds": kinds, "gaps": gaps, "downloads": listed},
+        ),
+        Page(
+            "audit/matrix.md",
+            "audit_matrix.md.j2",
+            "Traceability matrix",
+            {"values": values, "norms": norms, "parameters_of": parameters_of},
+        ),
+        Page(
+            "audit/trace.md",
+            "audit_trace.md.j2",
+            "Trace in both directions",
+            {"down": _down(planner), "up": _up(planner)},
+        ),
+        Page("audit/coverage.md", "audit_coverage.md.j2", "Coverage", {"audit": result}),
+        Page(
+            "audit/gaps.md",
+            "audit_gaps.md.j2",
+            "Gaps",
+            {"audit": result, "gaps": gaps, "published": published},
+        ),
+        Page(
+            "audit/graph.md",
+            "audit_graph.md.j2",
+            "Traceability graph",
+            {
+                "overview": _graph(planner, values, "audit/graph.md"),
+                "per_value": [(v, _graph(planner, [v], "audit/graph.md")) for v in values],
+            },
+        ),
+        Page(
+            "audit/downloads.md",
+            "audit_downloads.md.j2",
+            "Downloads",
+            {"downloads": listed, "manifest_hash": manifest_hash},
+        ),
+    ]
+    checklists = [(c, _checklist(planner, c.id)) for c in handbook.taxonomy["channels"]]
+    pages.append(
+        Page("checklists/index.md", "checklists.md.j2", "Checklists", {"checklists": checklists})
+    )
+    pages.extend(
+        Page(
+            f"checklists/{channel.id}.md",
+            "checklist.md.j2",
+            f"Checklist: {planner.text(channel.title)}",
+            {"channel": channel, "rows": rows},
+            meta={"hide": ["navigation", "toc"]},
+        )
+        for channel, rows in checklists
+    )
+    return pages
+
+
+def audit_nav(planner: Planner) -> list[NavEntry]:
+    channels = planner.handbook.taxonomy["channels"]
+    return [
+        {
+            "Audit": [
+                "audit/index.md",
+                "audit/matrix.md",
+                "audit/trace.md",
+                "audit/coverage.md",
+                "audit/gaps.md",
+                "audit/graph.md",
+                "audit/downloads.md",
+            ]
+        },
+        {"Checklists": ["checklists/index.md", *(f"checklists/{c.id}.md" for c in channels)]},
+    ]
+
+
+def _manifest_hash(files: Mapping[str, bytes]) -> str:
+    manifest = json.loads(files[f"{DOWNLOADS}/manifest.json"])
+    return str(manifest["sha256"])
+
+
+def _down(planner: Planner) -> list[tuple[Value, list[tuple[Norm, tuple[Parameter, ...]]]]]:
+    links = planner.links
+    return [
+        (
+            value,
+            [
+                (
+                    norm,
+                    tuple(
+                        sorted(
+                            links.active_parameters_of_norm.get(norm.id, ()),
+                            key=lambda p: id_order(p.id),
+                        )
+                    ),
+                )
+                for norm in sorted(
+                    links.active_norms_of_value.get(value.id, ()), key=lambda n: id_order(n.id)
+                )
+            ],
+        )
+        for value in planner.active_values()
+    ]
+
+
+def _up(planner: Planner) -> list[tuple[Parameter, tuple[Norm, ...], tuple[Value, ...]]]:
+    links = planner.links
+    rows = []
+    for parameter in sorted(
+        (p for p in planner.handbook.parameters if p.id in planner.homes),
+        key=lambda p: id_order(p.id),
+    ):
+        norms = tuple(
+            links.norms[n] for n in dict.fromkeys(parameter.traces_to) if n in planner.homes
+        )
+        values = tuple(
+            links.values[v]
+            for v in dict.fromkeys(v for n in norms for v in n.traces_to)
+            if v in planner.homes
+        )
+        rows.append((parameter, norms, values))
+    return rows
+
+
+def _short(title: str, limit: int = 28) -> str:
+    """A value's title cut to fit its box in the graph; the tooltip keeps it whole."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _checklist(planner: Planner, channel: str) -> tuple[ChecklistRow, ...]:
+    """Measurable parameters of a channel, grouped by category in taxonomy order."""
+    links = planner.links
+    rows = []
+    for section in planner.sections(
+        links.active_parameters_of_channel.get(channel, ()), "categories"
+    ):
+        for row in section.rows:
+            if row.parameter.measure is None:
+                continue
+            values = tuple(
+                links.values[v]
+                for v in dict.fromkeys(v for n in row.norms for v in n.traces_to)
+                if v in planner.homes
+            )
+            rows.append(ChecklistRow(row.parameter, row.norms, values))
+    return tuple(rows)
+
+
+def _graph(planner: Planner, values: list[Value], page: str) -> Graph:
+    links = planner.links
+    url = planner.url_from(page)
+    norms: dict[str, Norm] = {}
+    parameters: dict[str, Parameter] = {}
+    edges: list[tuple[str, str]] = []
+    for value in values:
+        for norm in links.active_norms_of_value.get(value.id, ()):
+            edges.append((value.id, norm.id))
+            norms.setdefault(norm.id, norm)
+    for norm in norms.values():
+        for parameter in sorted(
+            links.active_parameters_of_norm.get(norm.id, ()), key=lambda p: id_order(p.id)
+        ):
+            edges.append((norm.id, parameter.id))
+            parameters.setdefault(parameter.id, parameter)
+    text = planner.text
+    return layered(
+        ("Values", "Norms", "Behaviour parameters"),
+        [
+            [
+                NodeSpec(v.id, _short(text(v.title)), f"{v.id}: {text(v.title)}", str(url(v)))
+                for v in values
+            ],
+            [NodeSpec(n.id, n.id, f"{n.id}: {text(n.title)}", str(url(n))) for n in norms.values()],
+            [
+                NodeSpec(p.id, p.id, f"{p.id}: {text(p.title)}", str(url(p)))
+                for p in parameters.values()
+            ],
+        ],
+        edges,
+    )
