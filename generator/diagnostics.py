@@ -58,6 +58,10 @@ class Rule(StrEnum):
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
     DATES_OUT_OF_ORDER = "dates-out-of-order"
+    # releases: what only a comparison with the published history can show
+    ITEM_REMOVED = "item-removed"
+    ID_REUSED = "id-reused"
+    EFFECTIVE_BEFORE_RELEASE = "effective-before-release"
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,15 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.REVIEW_OVERDUE: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "Review date has passed"),
     Rule.DATES_OUT_OF_ORDER: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "Review date before effective date"
+    ),
+    Rule.ITEM_REMOVED: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"
+    ),
+    Rule.ID_REUSED: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "A retired id was brought back for another item"
+    ),
+    Rule.EFFECTIVE_BEFORE_RELEASE: RuleInfo(
+        Family.LIFECYCLE, Severity.WARNING, "Effective before the release that introduced it"
     ),
 }
 

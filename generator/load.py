@@ -138,6 +138,7 @@ def load_handbook(standards: Path) -> LoadResult:
         settings = Settings(title="Service Standards", organisation="")
     handbook = Handbook(
         settings=settings,
+        root=standards.as_posix(),
         taxonomy={section: tuple(assembly.terms[section]) for section in TAXONOMY_SECTIONS},
         values=tuple(assembly.values),
         norms=tuple(assembly.norms),

@@ -280,6 +280,8 @@ class Handbook:
     """Everything the standards say, after loading; the only thing that crosses steps."""
 
     settings: Settings
+    root: str
+    """The standards folder as it was given; item locations start with it."""
     taxonomy: Mapping[str, tuple[Term, ...]]
     values: tuple[Value, ...]
     norms: tuple[Norm, ...]
@@ -292,6 +294,16 @@ class Handbook:
     """Ids that items failing the schema point at: their coverage is unknown, not missing."""
     duplicates: tuple[tuple[str, Origin], ...] = ()
     """Second and later definitions of an id (left out of the model), for the check to report."""
+
+    def relative_file(self, key: str) -> str | None:
+        """Where an item was written, relative to the standards folder (for comparing two
+        checkouts of the same handbook)."""
+        origin = self.origins.get(key)
+        if origin is None:
+            return None
+        file = origin.location.file
+        prefix = self.root.rstrip("/") + "/"
+        return file[len(prefix) :] if file.startswith(prefix) else file
 
     def items(self) -> Iterator[Item]:
         """Values, then norms, then parameters, each in the order they were written."""
