@@ -123,7 +123,7 @@ def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> l
         for path, content in files.items()
         if path.startswith(DOWNLOADS + "/")
     ]
-    manifest_hash = _manifest_hash(files)
+    published_hash = manifest_hash(files)
     parameters_of = {
         n.id: tuple(
             sorted(links.active_parameters_of_norm.get(n.id, ()), key=lambda p: id_order(p.id))
@@ -170,7 +170,7 @@ def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> l
             "audit/downloads.md",
             "audit_downloads.md.j2",
             "Downloads",
-            {"downloads": listed, "manifest_hash": manifest_hash},
+            {"downloads": listed, "manifest_hash": published_hash},
         ),
     ]
     checklists = [(c, _checklist(planner, c.id)) for c in handbook.taxonomy["channels"]]
@@ -208,7 +208,7 @@ def audit_nav(planner: Planner) -> list[NavEntry]:
     ]
 
 
-def _manifest_hash(files: Mapping[str, bytes]) -> str:
+def manifest_hash(files: Mapping[str, bytes]) -> str:
     manifest = json.loads(files[f"{DOWNLOADS}/manifest.json"])
     return str(manifest["sha256"])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.audit import audit
 from generator.diagnostics import Severity
 from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.schema import SCHEMA_FILE, schema_text
 
@@ -61,6 +62,36 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--format", choices=("text", "json"), default="text")
     audit.add_argument("--today", type=_date, default=None, help="date reviews are checked against")
     audit.set_defaults(run=_audit)
+
+    compare = commands.add_parser(
+        "diff", help="what changed between two versions of the standards, and what it affects"
+    )
+    compare.add_argument("old", help="a git ref (tag, branch, commit) or a standards folder")
+    compare.add_argument("new", nargs="?", default=None, help="the same; default: the work tree")
+    compare.add_argument("--standards", type=Path, default=Path("standards"))
+    compare.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
+    compare.set_defaults(run=_diff)
+
+    release = commands.add_parser(
+        "release", help="check, then publish a version of the site with mike (alias latest)"
+    )
+    release.add_argument("version")
+    release.add_argument("--title", default=None, help="the version's title (default: VERSION)")
+    release.add_argument(
+        "--date", type=_date, default=None, help="publication date recorded (default: today)"
+    )
+    release.add_argument("--force", action="store_true", help="publish an existing version again")
+    release.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    release.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
+    release.set_defaults(run=_release)
+
+    asof = commands.add_parser("asof", help="which norms and parameters were in force on a date")
+    asof.add_argument("date", type=_date)
+    asof.add_argument("--channel", default=None, help="only this moment of truth")
+    asof.add_argument("--format", choices=("text", "json"), default="text")
+    asof.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    asof.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
+    asof.set_defaults(run=_asof)
 
     schema = commands.add_parser("schema", help="write the JSON Schema for editors")
     schema.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to")
@@ -131,6 +162,64 @@ def _audit(args: argparse.Namespace) -> int:
     show = audit_json if args.format == "json" else audit_text
     sys.stdout.write(show(result, name))
     return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def _release(args: argparse.Namespace) -> int:
+    from generator.publish import PublishError, publish
+
+    if not args.config_file.is_file():
+        print(f"handbook: no {args.config_file}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        outcome = publish(
+            args.config_file,
+            args.version,
+            title=args.title,
+            date=args.date or dt.date.today(),
+            force=args.force,
+            branch=args.branch,
+        )
+    except PublishError as refused:
+        sys.stderr.write(f"handbook: release {args.version} refused: {refused}\n")
+        if refused.report:
+            sys.stderr.write(refused.report)
+        return EXIT_FAILED
+    for line in outcome:
+        print(line)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff import changes_json, changes_markdown, changes_text, diff
+    from generator.publish import PublishError, standards_at
+
+    try:
+        with (
+            standards_at(args.old, args.standards) as old,
+            standards_at(args.new, args.standards) as new,
+        ):
+            changes = diff(old, new)
+    except PublishError as refused:
+        print(f"handbook: {refused}", file=sys.stderr)
+        if refused.report:
+            sys.stderr.write(refused.report)
+        return EXIT_FAILED
+    old_label, new_label = args.old, args.new or "working tree"
+    show = {"markdown": changes_markdown, "text": changes_text, "json": changes_json}
+    sys.stdout.write(show[args.format](changes, old_label, new_label))
+    return EXIT_OK
+
+
+def _asof(args: argparse.Namespace) -> int:
+    from generator.publish import PublishError, in_force_on
+
+    try:
+        answer = in_force_on(args.config_file, args.date, branch=args.branch, channel=args.channel)
+    except PublishError as refused:
+        print(f"handbook: {refused}", file=sys.stderr)
+        return EXIT_FAILED
+    sys.stdout.write(answer.as_json() if args.format == "json" else answer.as_text())
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:

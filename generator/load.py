@@ -95,8 +95,12 @@ def discover(standards: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(standards).as_posix())
 
 
-def load_handbook(standards: Path) -> LoadResult:
-    """Read, parse and validate `standards/**/*.yml` into a Handbook."""
+def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
+    """Read, parse and validate `standards/**/*.yml` into a Handbook.
+
+    `label` replaces the folder's path in every location, so that standards unpacked from a
+    release into a scratch folder are reported as, say, `standards@1.0/norms.yml:12`.
+    """
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
     files = discover(standards) if standards.is_dir() else []
@@ -113,8 +117,9 @@ def load_handbook(standards: Path) -> LoadResult:
         return LoadResult(None, problems, sources)
 
     assembly = _Assembly()
+    root = label if label is not None else standards.as_posix()
     for path in files:
-        display = path.as_posix()
+        display = f"{root}/{path.relative_to(standards).as_posix()}"
         text = _read_text(path, display, problems)
         if text is None:
             continue
@@ -138,7 +143,7 @@ def load_handbook(standards: Path) -> LoadResult:
         settings = Settings(title="Service Standards", organisation="")
     handbook = Handbook(
         settings=settings,
-        root=standards.as_posix(),
+        root=root,
         taxonomy={section: tuple(assembly.terms[section]) for section in TAXONOMY_SECTIONS},
         values=tuple(assembly.values),
         norms=tuple(assembly.norms),

@@ -10,6 +10,7 @@ from generator.check import check
 from generator.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from generator.load import LoadResult, load_handbook
 from generator.model import Handbook
+from generator.releases import ReleaseContext
 from generator.render import Rendered, render_handbook
 
 
@@ -49,10 +50,21 @@ class InvalidHandbookError(Exception):
 
 
 def build_pages(
-    standards: Path, *, today: dt.date, templates: Path | None = None, strict: bool = False
+    standards: Path,
+    *,
+    today: dt.date,
+    templates: Path | None = None,
+    strict: bool = False,
+    releases: ReleaseContext | None = None,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
     validation = validate(standards, today=today)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
-    return validation, render_handbook(validation.handbook, today=today, override=templates)
+    rendered = render_handbook(
+        validation.handbook,
+        today=today,
+        override=templates,
+        releases=releases or ReleaseContext((), None, None, None),
+    )
+    return validation, rendered

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,57 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.diagnostics import Severity
+from generator.load import load_handbook
 from generator.pipeline import InvalidHandbookError, build_pages
+from generator.releases import (
+    DEFAULT_BRANCH,
+    Release,
+    ReleaseContext,
+    extract_standards,
+    head_commit,
+    previous,
+    releases,
+    repository_root,
+)
 from generator.render import Rendered
 from generator.report import as_text
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
+
+
+def release_context(standards: Path, branch: str) -> ReleaseContext:
+    """Where this build stands in the release history, read from git.
+
+    Under `handbook release`, mike sets MIKE_DOCS_VERSION and the command sets the release
+    date and title; any other build is compared with the last release, as a preview.
+    """
+    repo = repository_root(standards)
+    if repo is None:
+        return ReleaseContext((), None, None, None)
+    history = tuple(releases(repo, branch))
+    version = os.environ.get("MIKE_DOCS_VERSION")
+    folder = standards.resolve().relative_to(repo.resolve()).as_posix()
+    current = None
+    released_on = os.environ.get("HANDBOOK_RELEASE_DATE")
+    if version and released_on:
+        current = Release(
+            date=dt.date.fromisoformat(released_on),
+            version=version,
+            title=os.environ.get("HANDBOOK_RELEASE_TITLE") or version,
+            commit=head_commit(repo),
+            manifest_sha256="",
+            standards=folder,
+        )
+    base = previous(list(history), version)
+    base_handbook = None
+    if base is not None:
+        with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
+            extracted = extract_standards(repo, base.commit, base.standards, Path(scratch))
+            base_handbook = load_handbook(
+                extracted, label=f"{base.standards}@{base.version}"
+            ).handbook
+    return ReleaseContext(history, base, base_handbook, current)
 
 
 def build_date() -> dt.date:
@@ -43,6 +89,8 @@ class HandbookConfig(Config):
     """Folder of the handbook's YAML, relative to mkdocs.yml."""
     templates = c.Optional(c.Type(str))
     """Folder of templates that override the built-in ones, relative to mkdocs.yml."""
+    site_branch = c.Type(str, default=DEFAULT_BRANCH)
+    """The git branch mike publishes versions to; the release history is read from it."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -59,7 +107,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         standards = self._path(config, self.config.standards)
         templates = self._path(config, self.config.templates) if self.config.templates else None
         try:
-            validation, rendered = build_pages(standards, today=build_date(), templates=templates)
+            validation, rendered = build_pages(
+                standards,
+                today=build_date(),
+                templates=templates,
+                releases=release_context(standards, self.config.site_branch),
+            )
         except InvalidHandbookError as invalid:
             report = as_text(
                 invalid.validation.diagnostics,
@@ -74,6 +127,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
         config.extra_css = [*config.extra_css, STYLESHEET]
+        # The outdated-version banner needs a `main.html` block; a project's own custom_dir
+        # (the first theme folder when set) still wins over ours.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(Path(__file__).parent / "theme"))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -20,9 +20,19 @@ import markupsafe
 
 from generator import mdtext
 from generator.audit import audit
-from generator.auditpages import audit_nav, downloads, heat, plan_audit, score, wrap
+from generator.auditpages import (
+    audit_nav,
+    downloads,
+    heat,
+    manifest_hash,
+    plan_audit,
+    score,
+    wrap,
+)
+from generator.changespage import changes_nav, plan_changes
 from generator.model import Handbook
 from generator.pages import NavEntry, Page, Planner
+from generator.releases import ReleaseContext
 from generator.trace import link
 
 ASSETS = ("handbook.css",)
@@ -67,6 +77,7 @@ def render_handbook(
     today: dt.date,
     override: Path | None = None,
     language: str | None = None,
+    releases: ReleaseContext | None = None,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site."""
@@ -82,7 +93,14 @@ def render_handbook(
     )
     files = {f"assets/{name}": _asset(name) for name in ASSETS}
     files.update(downloads(handbook, lang))
-    plan = [*planner.plan(), *plan_audit(planner, audit(handbook, today=today), files)]
+    history = releases or ReleaseContext((), None, None, None)
+    changes, release_files = plan_changes(planner, history, manifest_hash(files))
+    files.update(release_files)
+    plan = [
+        *planner.plan(),
+        *changes,
+        *plan_audit(planner, audit(handbook, today=today), files),
+    ]
     pages: dict[str, str] = {}
     for page in plan:
         template = environment.get_template(page.template)
@@ -94,7 +112,8 @@ def render_handbook(
             **page.context,
         }
         pages[page.path] = _front_matter(page) + _tidy(template.render(context))
-    return Rendered(pages=pages, files=files, nav=[*planner.nav(), *audit_nav(planner)])
+    nav = [*planner.nav(), *changes_nav(), *audit_nav(planner)]
+    return Rendered(pages=pages, files=files, nav=nav)
 
 
 def _asset(name: str) -> bytes:

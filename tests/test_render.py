@@ -102,6 +102,7 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
         "categories/index.md",
         "categories/speed.md",
         "categories/vocabulary.md",
+        "changes/index.md",
         "channels/face-to-face.md",
         "channels/index.md",
         "channels/phone.md",

@@ -1,0 +1,149 @@
+"""The "What changed" page: this version against the previous release, and the history.
+
+Grouped the way readers look for change: by the value a rule serves and by the moment of truth
+it applies to. The release history table answers "which edition was in force on that day";
+`handbook asof` answers it item by item.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.diff import Changes, FieldChange, ItemChange, diff
+from generator.pages import NavEntry, Page, Planner
+from generator.releases import RELEASE_FILE, Release, ReleaseContext
+
+PAGE = "changes/index.md"
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    change: ItemChange
+    fields: tuple[FieldLine, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    lines: tuple[ChangeLine, ...]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    release: Release
+    until: dt.date | None
+    current: bool
+
+
+def plan_changes(
+    planner: Planner, context: ReleaseContext, manifest_sha256: str
+) -> tuple[list[Page], dict[str, bytes]]:
+    files: dict[str, bytes] = {}
+    current = context.current
+    if current is not None:
+        current = dataclasses.replace(current, manifest_sha256=manifest_sha256)
+        files[RELEASE_FILE] = current.record().encode("utf-8")
+    changes: Changes | None = None
+    if context.base_handbook is not None:
+        changes = diff(context.base_handbook, planner.handbook, language=planner.language)
+    # Drafts are not published, so their coming and going is no change to a reader.
+    lines = (
+        tuple(_line(planner, c) for c in changes.items if c.status != "draft") if changes else ()
+    )
+    substantive = tuple(line for line in lines if line.change.change != "moved")
+    by_value = tuple(
+        group
+        for value in planner.handbook.values
+        if (
+            group := Group(
+                f"{value.id} {planner.text(value.title)}",
+                tuple(line for line in substantive if value.id in line.change.values),
+            )
+        ).lines
+    )
+    by_channel = tuple(
+        group
+        for channel in planner.handbook.taxonomy["channels"]
+        if (
+            group := Group(
+                planner.text(channel.title),
+                tuple(line for line in substantive if channel.id in line.change.channels),
+            )
+        ).lines
+    )
+    page = Page(
+        PAGE,
+        "changes.md.j2",
+        "What changed",
+        {
+            "current": current,
+            "base": context.base,
+            "changes": changes,
+            "lines": substantive,
+            "moved": tuple(line for line in lines if line.change.change == "moved"),
+            "by_value": by_value,
+            "by_channel": by_channel,
+            "history": _history(context, current),
+            "counts": _counts(changes),
+        },
+    )
+    return [page], files
+
+
+def changes_nav() -> list[NavEntry]:
+    return [PAGE]
+
+
+def _counts(changes: Changes | None) -> list[tuple[str, int]]:
+    if changes is None:
+        return []
+    order = ("added", "changed", "retired", "reactivated", "removed", "moved")
+    counted = [(kind, sum(1 for c in changes.items if c.change == kind)) for kind in order]
+    retraced = sum(1 for c in changes.items if c.retraced)
+    return [(k, n) for k, n in counted if n] + ([("re-traced", retraced)] if retraced else [])
+
+
+def _history(context: ReleaseContext, current: Release | None) -> tuple[HistoryRow, ...]:
+    releases = [r for r in context.history if current is None or r.version != current.version]
+    if current is not None:
+        releases.append(current)
+    releases.sort()
+    rows = []
+    for index, release in enumerate(releases):
+        following = releases[index + 1] if index + 1 < len(releases) else None
+        until = following.date - dt.timedelta(days=1) if following else None
+        rows.append(HistoryRow(release, until, current is not None and release is current))
+    return tuple(reversed(rows))
+
+
+def _line(planner: Planner, change: ItemChange) -> ChangeLine:
+    return ChangeLine(change, tuple(_field(planner, f) for f in change.fields))
+
+
+def _field(planner: Planner, change: FieldChange) -> FieldLine:
+    return FieldLine(change.field, _show(planner, change.before), _show(planner, change.after))
+
+
+def _show(planner: Planner, value: object) -> str:
+    """A field's value as one line of text for the page (a language map in the reader's
+    language, a list joined, nothing as a dash)."""
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        if all(len(k) <= 6 for k in value):  # a language map
+            return planner.text({str(k): str(v) for k, v in value.items()})
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(planner, v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,361 @@
+"""Publish: `handbook release` and `handbook asof`, the two commands that work on history.
+
+A release is checked before anything is written: the standards must validate, the work tree
+must be committed (the release records its commit), the version must be new unless forced,
+and compared with the previous release no item may have been deleted or an id reused. Then
+mike builds the site and commits it into its own version folder on the site branch, in one
+commit: a version already published is never touched, and a refused or failed release leaves
+the branch as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from generator.diagnostics import Diagnostic, Rule, has_errors
+from generator.diff import Changes, diff
+from generator.load import load_handbook
+from generator.model import Handbook, Norm, Parameter, id_order
+from generator.pipeline import validate
+from generator.releases import (
+    GitError,
+    Release,
+    extract_standards,
+    git,
+    in_force,
+    previous,
+    releases,
+    repository_root,
+)
+from generator.report import as_text
+
+# mike has no `python -m mike`; its console script sits beside the running interpreter.
+_MIKE = str(Path(sys.executable).with_name("mike"))
+
+
+class PublishError(Exception):
+    """A release or a history question that cannot be answered; says why, and what to do."""
+
+    def __init__(self, message: str, report: str = "") -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def _standards_of(config_file: Path) -> Path:
+    config = load_config(config_file=str(config_file))
+    plugin = config.plugins.get("handbook")
+    folder = getattr(getattr(plugin, "config", None), "standards", "standards")
+    return config_file.resolve().parent / str(folder)
+
+
+def _repo(config_file: Path) -> Path:
+    repo = repository_root(config_file.resolve().parent)
+    if repo is None:
+        raise PublishError("this handbook is not in a git repository; releases are recorded in git")
+    return repo
+
+
+def _epoch(day: dt.date) -> str:
+    return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
+
+
+def publish(
+    config_file: Path,
+    version: str,
+    *,
+    title: str | None,
+    date: dt.date,
+    force: bool,
+    branch: str,
+) -> list[str]:
+    """Check, then publish `version`; returns what a person should read about it."""
+    repo = _repo(config_file)
+    standards = _standards_of(config_file)
+    project = config_file.resolve().parent
+    dirty = str(git(repo, "status", "--porcelain", "--untracked-files=all", "--", str(project)))
+    if dirty.strip():
+        raise PublishError(
+            "the work tree has uncommitted changes; commit them first, because a release "
+            "records the commit it was built from:\n" + dirty
+        )
+    validation = validate(standards, today=date)
+    if validation.failed():
+        raise PublishError(
+            "the standards have errors",
+            as_text(validation.diagnostics, validation.loaded.sources, files=validation.file_count),
+        )
+    assert validation.handbook is not None
+    history = releases(repo, branch)
+    published = _published_versions(repo, branch)
+    if version in published and not force:
+        raise PublishError(
+            f"version {version} is already published; a published version is never rebuilt. "
+            "Choose a new version, or pass --force to replace it deliberately"
+        )
+    base = previous(history, version)
+    lines: list[str] = []
+    if base is not None:
+        changes = _changes_since(repo, base, validation.handbook)
+        problems = [
+            *changes.problems,
+            *_effective_before_release(changes, validation.handbook, date),
+        ]
+        if has_errors(problems):
+            raise PublishError(
+                f"compared with release {base.version}, the standards break the release rules",
+                as_text(problems, validation.loaded.sources, files=validation.file_count),
+            )
+        lines.extend(f"warning: {d.location}: [{d.rule}] {d.message}" for d in problems)
+        lines.append(f"changes since {base.version}: {_summary(changes)}")
+    environment = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+        "HANDBOOK_RELEASE_DATE": date.isoformat(),
+        "HANDBOOK_RELEASE_TITLE": title or version,
+        "SOURCE_DATE_EPOCH": _epoch(date),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    deploy = [
+        _MIKE, "deploy",
+        "--config-file", str(config_file.resolve()),
+        "--branch", branch,
+        "--alias-type", "redirect",
+        "--update-aliases",
+        "--title", title or version,
+        version, "latest",
+    ]  # fmt: skip
+    _run(deploy, project, environment, "mike could not build or publish the site")
+    if not _has_default(repo, branch):
+        _run(
+            [_MIKE, "set-default", "--branch", branch, "latest"],
+            project,
+            environment,
+            "mike could not set the default version",
+        )
+    commit = str(git(repo, "rev-parse", "--short", "HEAD")).strip()
+    lines.insert(
+        0,
+        f"released {version} ({title or version}) dated {date.isoformat()} from commit {commit} "
+        f"to branch {branch}; latest → {version}",
+    )
+    return lines
+
+
+def _run(command: list[str], cwd: Path, environment: dict[str, str], failure: str) -> None:
+    result = subprocess.run(
+        command, cwd=cwd, env=environment, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise PublishError(failure, result.stdout + result.stderr)
+
+
+def _published_versions(repo: Path, branch: str) -> set[str]:
+    try:
+        listing = json.loads(git(repo, "show", f"{branch}:versions.json"))
+    except (GitError, json.JSONDecodeError):
+        return set()
+    return {str(entry.get("version")) for entry in listing}
+
+
+def _has_default(repo: Path, branch: str) -> bool:
+    try:
+        git(repo, "cat-file", "-e", f"{branch}:index.html")
+    except GitError:
+        return False
+    return True
+
+
+@contextmanager
+def standards_at(side: str | None, standards: Path) -> Iterator[Handbook]:
+    """One side of a diff: a folder of standards, a git ref of this repository, or (None)
+    the standards folder as it is in the work tree."""
+    if side is None or Path(side).is_dir():
+        yield _readable(Path(side) if side is not None else standards, side or "work tree")
+        return
+    repo = repository_root(standards if standards.exists() else Path.cwd())
+    if repo is None:
+        raise PublishError(f"`{side}` is not a folder, and there is no git repository here")
+    folder = standards.resolve().relative_to(repo.resolve()).as_posix()
+    try:
+        commit = str(git(repo, "rev-parse", "--verify", f"{side}^{{commit}}")).strip()
+    except GitError:
+        raise PublishError(
+            f"`{side}` is neither a folder nor a git ref of this repository"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="handbook-diff-") as scratch:
+        extracted = extract_standards(repo, commit, folder, Path(scratch))
+        yield _readable(extracted, side, label=f"{folder}@{side}")
+
+
+def _readable(folder: Path, side: str, label: str | None = None) -> Handbook:
+    loaded = load_handbook(folder, label=label)
+    errors = [d for d in loaded.diagnostics if d.severity.value == "error"]
+    if loaded.handbook is None or errors:
+        raise PublishError(
+            f"the standards of {side} cannot be read",
+            as_text(errors, loaded.sources, files=len(loaded.sources)),
+        )
+    return loaded.handbook
+
+
+def _load_release(repo: Path, release: Release) -> Handbook:
+    with tempfile.TemporaryDirectory(prefix="handbook-release-") as scratch:
+        folder = extract_standards(repo, release.commit, release.standards, Path(scratch))
+        handbook = load_handbook(folder, label=f"{release.standards}@{release.version}").handbook
+    if handbook is None:
+        raise PublishError(f"the standards of release {release.version} cannot be read")
+    return handbook
+
+
+def _changes_since(repo: Path, base: Release, handbook: Handbook) -> Changes:
+    return diff(_load_release(repo, base), handbook)
+
+
+def _effective_before_release(
+    changes: Changes, handbook: Handbook, date: dt.date
+) -> list[Diagnostic]:
+    """An item a release introduces cannot have bound anyone before it was published."""
+    added = {c.id for c in changes.items if c.change == "added"}
+    found = []
+    for item in handbook.items():
+        if item.id not in added or item.status != "active":
+            continue
+        effective = getattr(item, "effective", None)
+        if effective is not None and effective < date:
+            found.append(
+                Diagnostic(
+                    Rule.EFFECTIVE_BEFORE_RELEASE,
+                    handbook.origins[item.id].of("effective"),
+                    f"{item.id} takes effect on {effective}, before this release of {date} "
+                    "that first publishes it",
+                    f"Set `effective:` to {date.isoformat()} or later.",
+                    (item.id,),
+                )
+            )
+    return found
+
+
+def _summary(changes: Changes) -> str:
+    counts: dict[str, int] = {}
+    for change in changes.items:
+        counts[change.change] = counts.get(change.change, 0) + 1
+    retraced = sum(1 for c in changes.items if c.retraced)
+    parts = [f"{n} {kind}" for kind, n in sorted(counts.items())]
+    if retraced:
+        parts.append(f"{retraced} re-traced")
+    return ", ".join(parts) if parts else "no change"
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The answer to 'which rule applied on this day?'."""
+
+    day: dt.date
+    release: Release
+    norms: tuple[Norm, ...]
+    parameters: tuple[Parameter, ...]
+    handbook: Handbook
+
+    def _title(self, text: object) -> str:
+        if isinstance(text, str):
+            return text
+        assert isinstance(text, dict)
+        default = self.handbook.settings.default_language
+        return str(text.get(default) or next(iter(text.values()), ""))
+
+    def as_text(self) -> str:
+        lines = [
+            f"On {self.day.isoformat()} the standards in force were release "
+            f"{self.release.version} ({self.release.title}), published "
+            f"{self.release.date.isoformat()} from commit {self.release.commit[:12]}.",
+            "",
+            f"norms in force: {len(self.norms)}",
+        ]
+        for norm in self.norms:
+            since = f" (since {norm.effective.isoformat()})" if norm.effective else ""
+            lines.append(f"  {norm.id}  {self._title(norm.title)}{since}")
+        lines += ["", f"behaviour parameters in force: {len(self.parameters)}"]
+        for parameter in self.parameters:
+            lines.append(
+                f"  {parameter.id}  [{parameter.channel}/{parameter.category}] "
+                f"{self._title(parameter.title)} → {', '.join(parameter.traces_to)}"
+            )
+        return "\n".join(lines) + "\n"
+
+    def as_json(self) -> str:
+        document = {
+            "date": self.day.isoformat(),
+            "release": {
+                "version": self.release.version,
+                "title": self.release.title,
+                "date": self.release.date.isoformat(),
+                "commit": self.release.commit,
+                "manifest_sha256": self.release.manifest_sha256,
+            },
+            "norms": [
+                {
+                    "id": n.id,
+                    "title": self._title(n.title),
+                    "effective": n.effective.isoformat() if n.effective else None,
+                }
+                for n in self.norms
+            ],
+            "parameters": [
+                {
+                    "id": p.id,
+                    "title": self._title(p.title),
+                    "channel": p.channel,
+                    "category": p.category,
+                    "traces_to": list(p.traces_to),
+                }
+                for p in self.parameters
+            ],
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def in_force_on(
+    config_file: Path, day: dt.date, *, branch: str, channel: str | None = None
+) -> InForce:
+    """The norms and parameters binding on `day`: those of the release published last on or
+    before that day, active, and effective by then."""
+    repo = _repo(config_file)
+    history = releases(repo, branch)
+    release = in_force(history, day)
+    if release is None:
+        first = f" (the first was published {history[0].date.isoformat()})" if history else ""
+        raise PublishError(f"no release of the standards was published by {day.isoformat()}{first}")
+    handbook = _load_release(repo, release)
+    norms = {
+        n.id: n
+        for n in handbook.norms
+        if n.status == "active"
+        and (n.effective is None or n.effective <= day)
+        and (channel is None or not n.channels or channel in n.channels)
+    }
+    parameters = [
+        p
+        for p in handbook.parameters
+        if p.status == "active"
+        and (p.effective is None or p.effective <= day)
+        and any(n in norms for n in p.traces_to)
+        and (channel is None or p.channel == channel)
+    ]
+    return InForce(
+        day,
+        release,
+        tuple(sorted(norms.values(), key=lambda n: id_order(n.id))),
+        tuple(sorted(parameters, key=lambda p: id_order(p.id))),
+        handbook,
+    )

@@ -1,0 +1,142 @@
+"""Releases: the published history of a handbook, read back from git.
+
+mike publishes each version of the site into its own folder of a git branch (by default
+`gh-pages`) and lists them in `versions.json`. Every version this project publishes also carries
+`release.json`: its version, title, date, the commit it was built from and its manifest hash.
+Reading those back gives the release history without any second store that could drift: the
+changes page, `handbook asof` and the release checks all use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.model import Handbook
+
+RELEASE_FILE = "release.json"
+DEFAULT_BRANCH = "gh-pages"
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own."""
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    date: dt.date
+    version: str
+    title: str
+    commit: str
+    manifest_sha256: str
+    standards: str
+    """The standards folder, relative to the repository root, at release time."""
+
+    def record(self) -> str:
+        return (
+            json.dumps(
+                {
+                    "version": self.version,
+                    "title": self.title,
+                    "date": self.date.isoformat(),
+                    "commit": self.commit,
+                    "manifest_sha256": self.manifest_sha256,
+                    "standards": self.standards,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+
+
+def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False, timeout=300)
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return result.stdout if binary else result.stdout.decode("utf-8")
+
+
+def repository_root(path: Path) -> Path | None:
+    """The top of the git work tree that holds `path`, or None outside git."""
+    try:
+        top = git(path if path.is_dir() else path.parent, "rev-parse", "--show-toplevel")
+    except (GitError, OSError):
+        return None
+    return Path(str(top).strip())
+
+
+def head_commit(repo: Path) -> str:
+    return str(git(repo, "rev-parse", "HEAD")).strip()
+
+
+def releases(repo: Path, branch: str = DEFAULT_BRANCH) -> list[Release]:
+    """Every version on the site branch that carries a release record, oldest first."""
+    try:
+        listing = json.loads(git(repo, "show", f"{branch}:versions.json"))
+    except (GitError, json.JSONDecodeError):
+        return []
+    found = []
+    for entry in listing:
+        version = str(entry.get("version", ""))
+        try:
+            record = json.loads(git(repo, "show", f"{branch}:{version}/{RELEASE_FILE}"))
+        except (GitError, json.JSONDecodeError):
+            continue  # a version published by hand with mike, without a record
+        found.append(
+            Release(
+                date=dt.date.fromisoformat(record["date"]),
+                version=record["version"],
+                title=record.get("title", record["version"]),
+                commit=record["commit"],
+                manifest_sha256=record["manifest_sha256"],
+                standards=record.get("standards", "standards"),
+            )
+        )
+    return sorted(found)
+
+
+def previous(history: list[Release], version: str | None) -> Release | None:
+    """The release a version's changes are told against: the last one published before it
+    (for a version not yet released, the last one of all)."""
+    if version is not None:
+        for index, release in enumerate(history):
+            if release.version == version:
+                return history[index - 1] if index > 0 else None
+    return history[-1] if history else None
+
+
+def in_force(history: list[Release], day: dt.date) -> Release | None:
+    """The release that was the published handbook on `day`."""
+    published = [r for r in history if r.date <= day]
+    return published[-1] if published else None
+
+
+def extract_standards(repo: Path, commit: str, standards: str, into: Path) -> Path:
+    """The standards folder as it was at `commit`, written under `into`."""
+    archive = git(repo, "archive", "--format=tar", commit, "--", standards, binary=True)
+    assert isinstance(archive, bytes)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            path = PurePosixPath(member.name)
+            if member.issym() or member.islnk() or path.is_absolute() or ".." in path.parts:
+                continue  # a release never needs links or paths outside the folder
+            tar.extract(member, into, filter="data")
+    return into / standards
+
+
+@dataclass(frozen=True)
+class ReleaseContext:
+    """What a build knows of the release history: the version it is (if it is a release),
+    the releases before it, and the handbook as last released, to tell what changed."""
+
+    history: tuple[Release, ...]
+    base: Release | None
+    base_handbook: Handbook | None
+    current: Release | None
+    """This build's own release record; None for a build that is not a release."""

@@ -1,0 +1,301 @@
+"""Releases in a real git repository: publish 1.0, change the standards, publish 1.1.
+
+Checks what an auditor relies on: both versions are on the site branch in mike's format, 1.0 is
+byte for byte what was published, 1.1's changes page lists exactly the changes made, the diff
+command agrees, and `asof` names the rules in force before, between and after the releases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import FIXTURES, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def tree(repo: Path, ref: str, folder: str) -> dict[str, str]:
+    """Every file of a folder on a branch, with its blob id: equal ids mean equal bytes."""
+    listing = git(repo, "ls-tree", "-r", ref, "--", folder)
+    return {line.split("\t")[1]: line.split()[2] for line in listing.splitlines()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+NEW_NORM = """  - id: NRM-003
+    title: Say goodbye
+    statement: End every contact with a goodbye and the customer's name.
+    traces_to: [VAL-001]
+    channels: [phone]
+    audiences: [external]
+    owner: head-of-service
+    effective: 2026-03-20
+    review: 2027-03-20
+"""
+NEW_PARAMETER = """  - id: PAR-005
+    title: Goodbye formula
+    traces_to: [NRM-003]
+    channel: phone
+    category: vocabulary
+    requirement: Say "Thank you for calling, goodbye".
+    owner: head-of-service
+    effective: 2026-03-20
+"""
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    repo = tmp_path_factory.mktemp("releases") / "handbook"
+    shutil.copytree(FIXTURES / "small", repo)
+    edit(
+        repo / "mkdocs.yml",
+        "plugins:",
+        "extra:\n  version:\n    provider: mike\n    default: latest\nplugins:",
+    )
+    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Release Test")
+    git(repo, "config", "user.email", "release@test.invalid")
+    first = commit(repo, "Standards 1.0")
+    released = run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo)
+    assert released.code == 0, released.stderr + released.stdout
+    before = tree(repo, "gh-pages", "1.0")
+
+    norms = repo / "standards" / "norms.yml"
+    edit(norms, "parameters:\n", NEW_NORM + "parameters:\n")
+    norms.write_text(norms.read_text(encoding="utf-8") + NEW_PARAMETER, encoding="utf-8")
+    edit(norms, "statement: Answer the phone before the third ring.",
+         "statement: Answer the phone before the second ring.")  # fmt: skip
+    edit(norms, "traces_to: [VAL-002, VAL-001]", "traces_to: [VAL-002]")
+    retire = "    verification: [call-sample]\n    owner: head-of-service\n"
+    edit(
+        norms,
+        'How can I help?".\n' + retire,
+        'How can I help?".\n' + retire + "    status: retired\n",
+    )
+    # PAR-002 moves to a file of its own, unchanged.
+    text = norms.read_text(encoding="utf-8")
+    start = text.index("  - id: PAR-002")
+    end = text.index("  - id: PAR-003")
+    (repo / "standards" / "timing.yml").write_text(
+        "parameters:\n" + text[start:end], encoding="utf-8"
+    )
+    norms.write_text(text[:start] + text[end:], encoding="utf-8")
+    second = commit(repo, "Standards 1.1")
+    released = run_cli("release", "1.1", "--title", "Spring 2026", "--date", "2026-03-10",
+                       cwd=repo)  # fmt: skip
+    assert released.code == 0, released.stderr + released.stdout
+    yield {"repo": repo, "first": first, "second": second, "before": before,
+           "output": released.stdout}  # fmt: skip
+
+
+def test_both_versions_are_on_the_site_branch_in_mikes_format(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
+        ("1.1", "Spring 2026", ["latest"]),
+        ("1.0", "1.0", []),
+    ]
+    files = set(git(repo, "ls-tree", "--name-only", "gh-pages").split())
+    assert {"1.0", "1.1", "latest", "versions.json", "index.html"} <= files
+    assert "latest/" in git(repo, "show", "gh-pages:index.html")
+    assert "../1.1/" in git(repo, "show", "gh-pages:latest/index.html")
+
+
+def test_publishing_1_1_left_1_0_byte_identical(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    assert tree(repo, "gh-pages", "1.0") == history["before"]
+
+
+def test_each_version_records_its_release(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    record = json.loads(git(repo, "show", "gh-pages:1.1/release.json"))
+    manifest = json.loads(git(repo, "show", "gh-pages:1.1/audit/downloads/manifest.json"))
+    assert record == {
+        "version": "1.1",
+        "title": "Spring 2026",
+        "date": "2026-03-10",
+        "commit": history["second"],
+        "manifest_sha256": manifest["sha256"],
+        "standards": "standards",
+    }
+    first = json.loads(git(repo, "show", "gh-pages:1.0/release.json"))
+    assert (first["commit"], first["date"]) == (history["first"], "2026-01-10")
+
+
+def _changes_page(repo: Path) -> BeautifulSoup:
+    html = git(repo, "show", "gh-pages:1.1/changes/index.html")
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_the_changes_page_lists_exactly_the_changes_made(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    article = _changes_page(repo).find("article")
+    assert article is not None
+    text = " ".join(article.get_text(" ").split())
+    assert "compared with version 1.0" in text
+    entries = set()
+    for li in article.select("h2#by-value ~ h3 + ul > li"):
+        line = " ".join(li.get_text(" ").split())
+        found = re.match(r"^(.*?) ?: (value|norm|parameter) (\S+)", line)
+        assert found, line
+        entries.add(found.groups())
+    assert entries == {
+        ("Added", "norm", "NRM-003"),
+        ("Added", "parameter", "PAR-005"),
+        ("Changed, re-traced", "norm", "NRM-002"),
+        ("Retired", "parameter", "PAR-004"),
+    }
+    moved = article.find("h2", id="moved-between-files")
+    assert moved is not None
+    listing = moved.find_next("ul")
+    assert listing is not None
+    assert "PAR-002" in listing.get_text()
+
+
+def test_diff_command_agrees_with_the_changes_page(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    result = run_cli(
+        "diff", str(history["first"]), str(history["second"]), "--format", "json", cwd=repo
+    )
+    assert result.code == 0, result.stderr
+    report = json.loads(result.stdout)
+    found = {(i["id"], i["change"], i["retraced"]) for i in report["items"]}
+    assert found == {
+        ("NRM-002", "changed", True),
+        ("NRM-003", "added", False),
+        ("PAR-005", "added", False),
+        ("PAR-004", "retired", False),
+        ("PAR-002", "moved", False),
+    }
+    [statement] = [
+        f
+        for i in report["items"]
+        if i["id"] == "NRM-002"
+        for f in i["fields"]
+        if f["field"] == "statement"
+    ]
+    assert statement["before"] == "Answer the phone before the third ring."
+    assert statement["after"] == "Answer the phone before the second ring."
+
+
+@pytest.mark.parametrize(
+    ("day", "version", "has_new_norm"),
+    [("2026-02-01", "1.0", False), ("2026-03-15", "1.1", False), ("2026-04-01", "1.1", True)],
+)
+def test_asof_names_the_release_and_rules_in_force(
+    history: dict[str, object], day: str, version: str, has_new_norm: bool
+) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    result = run_cli("asof", day, "--channel", "phone", "--format", "json", cwd=repo)
+    assert result.code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["release"]["version"] == version
+    norms = {n["id"] for n in answer["norms"]}
+    assert ("NRM-003" in norms) is has_new_norm
+    assert all(p["channel"] == "phone" for p in answer["parameters"])
+    parameters = {p["id"] for p in answer["parameters"]}
+    assert ("PAR-004" in parameters) is (version == "1.0")
+
+
+def test_asof_before_the_first_release_says_so(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    result = run_cli("asof", "2025-12-31", cwd=repo)
+    assert result.code == 1
+    assert "no release of the standards was published by 2025-12-31" in result.stderr
+
+
+def test_a_published_version_is_not_replaced_without_force(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    head = git(repo, "rev-parse", "gh-pages")
+    result = run_cli("release", "1.0", cwd=repo)
+    assert result.code == 1
+    assert "already published" in result.stderr
+    assert git(repo, "rev-parse", "gh-pages") == head
+
+
+def test_uncommitted_changes_are_refused(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    head = git(repo, "rev-parse", "gh-pages")
+    (repo / "standards" / "draft.yml").write_text("values: []\n", encoding="utf-8")
+    try:
+        result = run_cli("release", "1.2", cwd=repo)
+    finally:
+        (repo / "standards" / "draft.yml").unlink()
+    assert result.code == 1
+    assert "uncommitted changes" in result.stderr
+    assert git(repo, "rev-parse", "gh-pages") == head
+
+
+def test_deleting_a_released_item_is_refused(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    head = git(repo, "rev-parse", "gh-pages")
+    (repo / "standards" / "timing.yml").unlink()
+    commit(repo, "Delete PAR-002")
+    try:
+        result = run_cli("release", "1.2", "--date", "2026-05-01", cwd=repo)
+    finally:
+        git(repo, "revert", "--no-edit", "HEAD")
+    assert result.code == 1
+    assert "error[item-removed]" in result.stderr
+    assert "PAR-002" in result.stderr
+    assert git(repo, "rev-parse", "gh-pages") == head
+
+
+def test_an_item_effective_before_its_first_release_is_warned_about(
+    history: dict[str, object],
+) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    norms = repo / "standards" / "norms.yml"
+    edit(
+        norms,
+        "parameters:\n",
+        NEW_NORM.replace("NRM-003", "NRM-004").replace("2026-03-20", "2026-01-01")
+        + "parameters:\n",
+    )
+    norms.write_text(
+        norms.read_text(encoding="utf-8")
+        + NEW_PARAMETER.replace("PAR-005", "PAR-006").replace("NRM-003", "NRM-004"),
+        encoding="utf-8",
+    )
+    commit(repo, "Standards 1.2")
+    result = run_cli("release", "1.2", "--date", "2026-06-01", cwd=repo)
+    assert result.code == 0, result.stderr
+    assert "[effective-before-release] NRM-004 takes effect on 2026-01-01" in result.stdout
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["aliases"]) for v in versions][0] == ("1.2", ["latest"])
