@@ -80,7 +80,7 @@ def score(planner: Planner, parameter: Parameter) -> str:
     measure = parameter.measure
     condition = "Met when observed"
     if measure is not None:
-        unit = f" {measure.unit}" if measure.unit else ""
+        unit = f" {planner.text(measure.unit)}" if measure.unit else ""
         if measure.min is not None and measure.max is not None:
             condition = f"Met when between {_n(measure.min)} and {_n(measure.max)}{unit}"
         elif measure.max is not None:

@@ -271,7 +271,7 @@ def _measure(measure: Measure | None, lang: str, handbook: Handbook) -> dict[str
         return None
     return {
         "metric": _text(measure.metric, lang, handbook),
-        "unit": measure.unit,
+        "unit": _text(measure.unit, lang, handbook) if measure.unit is not None else None,
         "target": measure.target,
         "min": measure.min,
         "max": measure.max,

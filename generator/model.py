@@ -128,7 +128,7 @@ class Measure(_Strict):
     """How a parameter is measured, so that an observer can score it."""
 
     metric: Text = Field(description="What is counted or observed.")
-    unit: str | None = Field(default=None, examples=["seconds", "rings", "%", "cm"])
+    unit: Text | None = Field(default=None, examples=["seconds", "rings", "%", "cm"])
     target: Number | str | None = Field(default=None, description="The value to reach.")
     min: Number | None = Field(default=None, description="Lowest acceptable value.")
     max: Number | None = Field(default=None, description="Highest acceptable value.")

@@ -92,7 +92,7 @@ class Planner:
 
     def measure(self, measure: Measure) -> str:
         """A measure in one line: 'Rings before the phone is answered: 3 rings (at most 3)'."""
-        unit = f" {measure.unit}" if measure.unit else ""
+        unit = f" {self.text(measure.unit)}" if measure.unit else ""
         parts: list[str] = []
         if measure.target is not None:
             parts.append(f"target {_number(measure.target)}{unit}")

@@ -298,4 +298,4 @@ def test_an_item_effective_before_its_first_release_is_warned_about(
     assert result.code == 0, result.stderr
     assert "[effective-before-release] NRM-004 takes effect on 2026-01-01" in result.stdout
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
-    assert [(v["version"], v["aliases"]) for v in versions][0] == ("1.2", ["latest"])
+    assert (versions[0]["version"], versions[0]["aliases"]) == ("1.2", ["latest"])
