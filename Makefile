@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean
+.PHONY: setup site serve test lint lock clean messages
 
 setup: $(VENV)/.installed
 
@@ -36,6 +36,14 @@ lint: setup
 
 test: setup lint
 	$(BIN)/pytest
+
+# After changing the generator's own words: refresh the catalogues, then translate the new
+# entries in generator/locale/*/LC_MESSAGES/handbook.po (tests fail on a missing one).
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location \
+	  --sort-output -o generator/locale/handbook.pot .
+	$(BIN)/pybabel update -D handbook -i generator/locale/handbook.pot -d generator/locale \
+	  --no-fuzzy-matching
 
 # Maintainers only: re-pin requirements.lock after editing requirements.in.
 lock:

@@ -23,12 +23,16 @@ from generator.model import Handbook, Norm, Parameter, Value, id_order
 from generator.pages import NavEntry, Page, Planner
 
 DOWNLOADS = "audit/downloads"
-_DESCRIPTIONS = {
-    "traceability.json": "every value, norm and parameter, and the links between them",
-    "traceability.csv": "one row per value → norm → parameter path, for a spreadsheet",
-    "traceability.xlsx": "a workbook with one sheet per kind and per relation, with filters",
-    "manifest.json": "every item's id, status, owner, dates and SHA-256 of its content",
-}
+
+
+def _descriptions(planner: Planner) -> dict[str, str]:
+    _ = planner._
+    return {
+        "traceability.json": _("every value, norm and parameter, and the links between them"),
+        "traceability.csv": _("one row per value → norm → parameter path, for a spreadsheet"),
+        "traceability.xlsx": _("a workbook with one sheet per kind and per relation, with filters"),
+        "manifest.json": _("every item's id, status, owner, dates and SHA-256 of its content"),
+    }
 
 
 @dataclass(frozen=True)
@@ -77,47 +81,54 @@ def wrap(text: str, width: int) -> list[str]:
 
 def score(planner: Planner, parameter: Parameter) -> str:
     """How an observer scores a line: the pass condition, then how it is checked."""
+    _ = planner._
     measure = parameter.measure
-    condition = "Met when observed"
+    condition = _("Met when observed")
     if measure is not None:
-        unit = f" {planner.text(measure.unit)}" if measure.unit else ""
+        low = planner.number(measure.min) if measure.min is not None else ""
         if measure.min is not None and measure.max is not None:
-            condition = f"Met when between {_n(measure.min)} and {_n(measure.max)}{unit}"
+            high = planner.quantity(measure.max, measure)
+            condition = _("Met when between %(low)s and %(high)s") % {"low": low, "high": high}
         elif measure.max is not None:
-            condition = f"Met when at most {_n(measure.max)}{unit}"
+            condition = _("Met when at most %(value)s") % {
+                "value": planner.quantity(measure.max, measure)
+            }
         elif measure.min is not None:
-            condition = f"Met when at least {_n(measure.min)}{unit}"
+            condition = _("Met when at least %(value)s") % {
+                "value": planner.quantity(measure.min, measure)
+            }
         elif measure.target is not None:
-            condition = f"Met when {_n(measure.target)}{unit} is reached"
+            condition = _("Met when %(value)s is reached") % {
+                "value": planner.quantity(measure.target, measure)
+            }
     methods = [planner.text(planner.term("methods", m).title) for m in parameter.verification]
-    return condition + (f"; by {', '.join(methods).lower()}" if methods else "")
-
-
-def _n(number: int | float | str) -> str:
-    if isinstance(number, float) and number.is_integer():
-        return str(int(number))
-    return str(number)
+    if not methods:
+        return condition
+    return _("%(condition)s; by %(methods)s") % {
+        "condition": condition,
+        "methods": ", ".join(methods).lower(),
+    }
 
 
 def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> list[Page]:
-    handbook, links = planner.handbook, planner.links
+    handbook, links, _ = planner.handbook, planner.links, planner._
     values = planner.active_values()
     norms = planner.active_norms()
     published = set(planner.homes)
     gaps: list[tuple[str, tuple[Value | Norm | Parameter, ...]]] = [
-        ("Values without norms", result.values_without_norms),
-        ("Norms without parameters", result.norms_without_parameters),
-        ("Norms that serve no value", result.norms_without_value),
-        ("Parameters that implement no norm", result.parameters_without_norm),
-        ("Parameters without a measure", result.parameters_without_measure),
-        ("Active items without an owner", result.items_without_owner),
-        ("Norms overdue for review", result.reviews_overdue),
+        (_("Values without norms"), result.values_without_norms),
+        (_("Norms without parameters"), result.norms_without_parameters),
+        (_("Norms that serve no value"), result.norms_without_value),
+        (_("Parameters that implement no norm"), result.parameters_without_norm),
+        (_("Parameters without a measure"), result.parameters_without_measure),
+        (_("Active items without an owner"), result.items_without_owner),
+        (_("Norms overdue for review"), result.reviews_overdue),
     ]
     listed = [
         Download(
             path.rsplit("/", 1)[1],
             path,
-            _DESCRIPTIONS[path.rsplit("/", 1)[1]],
+            _descriptions(planner)[path.rsplit("/", 1)[1]],
             len(content),
         )
         for path, content in files.items()
@@ -130,37 +141,41 @@ def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> l
         )
         for n in norms
     }
-    kinds = [("values", "Values"), ("norms", "Norms"), ("parameters", "Behaviour parameters")]
+    kinds = [
+        ("values", _("Values")),
+        ("norms", _("Norms")),
+        ("parameters", _("Behaviour parameters")),
+    ]
     pages = [
         Page(
             "audit/index.md",
             "audit.md.j2",
-            "Audit",
+            _("Audit"),
             {"audit": result, "kinds": kinds, "gaps": gaps, "downloads": listed},
         ),
         Page(
             "audit/matrix.md",
             "audit_matrix.md.j2",
-            "Traceability matrix",
+            _("Traceability matrix"),
             {"values": values, "norms": norms, "parameters_of": parameters_of},
         ),
         Page(
             "audit/trace.md",
             "audit_trace.md.j2",
-            "Trace in both directions",
+            _("Trace in both directions"),
             {"down": _down(planner), "up": _up(planner)},
         ),
-        Page("audit/coverage.md", "audit_coverage.md.j2", "Coverage", {"audit": result}),
+        Page("audit/coverage.md", "audit_coverage.md.j2", _("Coverage"), {"audit": result}),
         Page(
             "audit/gaps.md",
             "audit_gaps.md.j2",
-            "Gaps",
+            _("Gaps"),
             {"audit": result, "gaps": gaps, "published": published},
         ),
         Page(
             "audit/graph.md",
             "audit_graph.md.j2",
-            "Traceability graph",
+            _("Traceability graph"),
             {
                 "overview": _graph(planner, values, "audit/graph.md"),
                 "per_value": [(v, _graph(planner, [v], "audit/graph.md")) for v in values],
@@ -169,19 +184,19 @@ def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> l
         Page(
             "audit/downloads.md",
             "audit_downloads.md.j2",
-            "Downloads",
+            _("Downloads"),
             {"downloads": listed, "manifest_hash": published_hash},
         ),
     ]
     checklists = [(c, _checklist(planner, c.id)) for c in handbook.taxonomy["channels"]]
     pages.append(
-        Page("checklists/index.md", "checklists.md.j2", "Checklists", {"checklists": checklists})
+        Page("checklists/index.md", "checklists.md.j2", _("Checklists"), {"checklists": checklists})
     )
     pages.extend(
         Page(
             f"checklists/{channel.id}.md",
             "checklist.md.j2",
-            f"Checklist: {planner.text(channel.title)}",
+            _("Checklist:") + " " + planner.text(channel.title),
             {"channel": channel, "rows": rows},
             meta={"hide": ["navigation", "toc"]},
         )
@@ -194,7 +209,7 @@ def audit_nav(planner: Planner) -> list[NavEntry]:
     channels = planner.handbook.taxonomy["channels"]
     return [
         {
-            "Audit": [
+            planner._("Audit"): [
                 "audit/index.md",
                 "audit/matrix.md",
                 "audit/trace.md",
@@ -204,7 +219,12 @@ def audit_nav(planner: Planner) -> list[NavEntry]:
                 "audit/downloads.md",
             ]
         },
-        {"Checklists": ["checklists/index.md", *(f"checklists/{c.id}.md" for c in channels)]},
+        {
+            planner._("Checklists"): [
+                "checklists/index.md",
+                *(f"checklists/{c.id}.md" for c in channels),
+            ]
+        },
     ]
 
 

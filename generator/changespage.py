@@ -29,6 +29,10 @@ class FieldLine:
 class ChangeLine:
     change: ItemChange
     fields: tuple[FieldLine, ...]
+    label: str
+    """What happened, in the reader's language: 'Added', 'Changed, re-traced' …"""
+    kind: str
+    """'value', 'norm' or 'parameter' in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def plan_changes(
     page = Page(
         PAGE,
         "changes.md.j2",
-        "What changed",
+        planner._("What changed"),
         {
             "current": current,
             "base": context.base,
@@ -93,7 +97,7 @@ def plan_changes(
             "by_value": by_value,
             "by_channel": by_channel,
             "history": _history(context, current),
-            "counts": _counts(changes),
+            "counts": [(_labels(planner)[k].lower(), n) for k, n in _counts(changes)],
         },
     )
     return [page], files
@@ -125,8 +129,28 @@ def _history(context: ReleaseContext, current: Release | None) -> tuple[HistoryR
     return tuple(reversed(rows))
 
 
+def _labels(planner: Planner) -> dict[str, str]:
+    _ = planner._
+    return {
+        "added": _("Added"),
+        "removed": _("Removed"),
+        "retired": _("Retired"),
+        "reactivated": _("Reactivated"),
+        "changed": _("Changed"),
+        "moved": _("Moved"),
+        "re-traced": _("re-traced"),
+        "value": _("value"),
+        "norm": _("norm"),
+        "parameter": _("parameter"),
+    }
+
+
 def _line(planner: Planner, change: ItemChange) -> ChangeLine:
-    return ChangeLine(change, tuple(_field(planner, f) for f in change.fields))
+    labels = _labels(planner)
+    label = labels[change.change] + (", " + labels["re-traced"] if change.retraced else "")
+    return ChangeLine(
+        change, tuple(_field(planner, f) for f in change.fields), label, labels[change.kind]
+    )
 
 
 def _field(planner: Planner, change: FieldChange) -> FieldLine:

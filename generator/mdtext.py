@@ -23,6 +23,21 @@ _SAFE_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _SAFE_LINK = re.compile(r"[A-Za-z0-9_./-]+(?:#[A-Za-z0-9-]+)?")
 
 
+class Fallback(str):
+    """Text shown in another language than the reader's, because no translation exists yet.
+    Printed, it is marked (`<span class="hb-fallback" lang="…">`) so the reader sees it."""
+
+    language: str
+
+    def __new__(cls, text: str, language: str) -> Fallback:
+        made = super().__new__(cls, text)
+        made.language = language
+        return made
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Z]{2})?")
+
+
 def escape_inline(text: str) -> str:
     """One line of literal text: HTML specials as entities, Markdown specials backslashed,
     line breaks folded so that the text can stand in a table cell or a heading."""
@@ -32,8 +47,12 @@ def escape_inline(text: str) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Split text into paragraphs at blank lines; each is then escaped on output."""
-    return [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    """Split text into paragraphs at blank lines; each is then escaped on output (and keeps
+    the mark of a text shown in another language)."""
+    parts = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    if isinstance(text, Fallback):
+        return [Fallback(part, text.language) for part in parts]
+    return parts
 
 
 def anchor(identifier: str) -> Markup:
@@ -71,6 +90,10 @@ def finalize(value: object) -> Markup:
     if isinstance(value, bool) or value is None:
         # A template printing None or True is a bug in the template, not something to show.
         raise TypeError(f"template printed {value!r}; use a condition or a default")
+    if isinstance(value, Fallback) and _LANGUAGE.fullmatch(value.language):
+        return Markup(
+            f'<span class="hb-fallback" lang="{value.language}">{escape_inline(value)}</span>'
+        )
     if isinstance(value, str):
         return Markup(escape_inline(value))
     if isinstance(value, int | float):

@@ -12,12 +12,14 @@ A norm's permalink is `values/<value>/#NRM-…` on the page of the first value i
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator import mdtext
@@ -65,10 +67,18 @@ class Page:
 class Planner:
     """What templates may ask for; all answers derive from the model and the chosen language."""
 
-    def __init__(self, handbook: Handbook, links: Links, language: str) -> None:
+    def __init__(
+        self,
+        handbook: Handbook,
+        links: Links,
+        language: str,
+        messages: gettext.NullTranslations | None = None,
+    ) -> None:
         self.handbook = handbook
         self.links = links
         self.language = language
+        self.messages = messages or gettext.NullTranslations()
+        self._ = self.messages.gettext
         self.terms = {
             section: {term.id: term for term in terms}
             for section, terms in handbook.taxonomy.items()
@@ -77,12 +87,23 @@ class Planner:
 
     # --- text -------------------------------------------------------------------------------
     def text(self, value: Text | None) -> str:
+        """A text in the reader's language, else in the handbook's default language."""
+        return str(self.marked_text(value))
+
+    def marked_text(self, value: Text | None) -> str:
+        """Like `text`, but a text shown in another language than the reader's comes back as
+        `Fallback`, which the page marks visibly (see mdtext.finalize)."""
         if value is None:
             raise TypeError("template printed a missing text; guard it with `if`")
-        if isinstance(value, str):
-            return value
         default = self.handbook.settings.default_language
-        return value.get(self.language) or value.get(default) or next(iter(value.values()), "")
+        if isinstance(value, str):
+            return value if self.language == default else mdtext.Fallback(value, default)
+        if value.get(self.language):
+            return value[self.language]
+        for language in (default, *value):
+            if value.get(language):
+                return mdtext.Fallback(value[language], language)
+        return ""
 
     def term(self, section: str, term_id: str) -> Term:
         return self.terms[section][term_id]
@@ -90,18 +111,31 @@ class Planner:
     def date(self, day: dt.date) -> str:
         return format_date(day, format="long", locale=self.language.replace("-", "_"))
 
-    def measure(self, measure: Measure) -> str:
-        """A measure in one line: 'Rings before the phone is answered: 3 rings (at most 3)'."""
+    def number(self, value: int | float | str) -> str:
+        """A number as the reader writes it (decimal comma in Russian, Latvian, Turkish)."""
+        if isinstance(value, str):
+            return value
+        return format_decimal(value, locale=self.language.replace("-", "_"))
+
+    def quantity(self, value: int | float | str, measure: Measure) -> str:
         unit = f" {self.text(measure.unit)}" if measure.unit else ""
+        return f"{self.number(value)}{unit}"
+
+    def measure(self, measure: Measure) -> str:
+        """A measure in one line: 'Rings before pick-up: target 2 rings, at most 3 rings'."""
+        _ = self._
         parts: list[str] = []
         if measure.target is not None:
-            parts.append(f"target {_number(measure.target)}{unit}")
+            parts.append(_("target %(value)s") % {"value": self.quantity(measure.target, measure)})
         if measure.min is not None and measure.max is not None:
-            parts.append(f"between {_number(measure.min)} and {_number(measure.max)}{unit}")
+            parts.append(
+                _("between %(low)s and %(high)s")
+                % {"low": self.number(measure.min), "high": self.quantity(measure.max, measure)}
+            )
         elif measure.min is not None:
-            parts.append(f"at least {_number(measure.min)}{unit}")
+            parts.append(_("at least %(value)s") % {"value": self.quantity(measure.min, measure)})
         elif measure.max is not None:
-            parts.append(f"at most {_number(measure.max)}{unit}")
+            parts.append(_("at most %(value)s") % {"value": self.quantity(measure.max, measure)})
         metric = self.text(measure.metric)
         return f"{metric}: {', '.join(parts)}" if parts else metric
 
@@ -204,7 +238,7 @@ class Planner:
             Page(
                 "values/index.md",
                 "values.md.j2",
-                "Values",
+                self._("Values"),
                 {"values": [(v, links.active_norms_of_value.get(v.id, ())) for v in values]},
             ),
         ]
@@ -230,7 +264,7 @@ class Planner:
             Page(
                 "channels/index.md",
                 "channels.md.j2",
-                "Moments of truth",
+                self._("Moments of truth"),
                 {
                     "channels": [
                         (c, links.active_parameters_of_channel.get(c.id, ())) for c in channels
@@ -256,7 +290,7 @@ class Planner:
             Page(
                 "categories/index.md",
                 "categories.md.j2",
-                "Behaviour",
+                self._("Behaviour"),
                 {
                     "categories": [
                         (c, links.active_parameters_of_category.get(c.id, ())) for c in categories
@@ -278,7 +312,7 @@ class Planner:
             Page(
                 "norms/index.md",
                 "norms.md.j2",
-                "All norms",
+                self._("All norms"),
                 {"norms": [self.norm_view(n) for n in self.active_norms()]},
             )
         )
@@ -290,19 +324,19 @@ class Planner:
         return [
             "index.md",
             {
-                "Values": [
+                self._("Values"): [
                     "values/index.md",
                     *(_value_page(v) for v in self.active_values()),
                 ]
             },
             {
-                "Moments of truth": [
+                self._("Moments of truth"): [
                     "channels/index.md",
                     *(f"channels/{c.id}.md" for c in handbook.taxonomy["channels"]),
                 ]
             },
             {
-                "Behaviour": [
+                self._("Behaviour"): [
                     "categories/index.md",
                     *(f"categories/{c.id}.md" for c in handbook.taxonomy["categories"]),
                 ]

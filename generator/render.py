@@ -30,6 +30,7 @@ from generator.auditpages import (
     wrap,
 )
 from generator.changespage import changes_nav, plan_changes
+from generator.i18n import translations
 from generator.model import Handbook
 from generator.pages import NavEntry, Page, Planner
 from generator.releases import ReleaseContext
@@ -55,6 +56,7 @@ def make_environment(override: Path | None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.PackageLoader("generator", "templates"))
     environment = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=mdtext.finalize,
@@ -63,7 +65,10 @@ def make_environment(override: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.policies["ext.i18n.trimmed"] = True
     environment.filters["paragraphs"] = mdtext.paragraphs
+    # For text from YAML passed into a translated sentence: escaped like any printed text.
+    environment.filters["md"] = mdtext.finalize
     environment.filters["html"] = mdtext.html
     environment.filters["wrap"] = wrap
     environment.globals["anchor"] = mdtext.anchor
@@ -82,12 +87,15 @@ def render_handbook(
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site."""
     lang = language or handbook.settings.default_language
-    planner = Planner(handbook, link(handbook), lang)
+    messages = translations(lang)
+    planner = Planner(handbook, link(handbook), lang, messages)
     environment = make_environment(override)
-    environment.filters["t"] = planner.text
+    environment.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["t"] = planner.marked_text
     environment.globals.update(
         term=planner.term,
         date=planner.date,
+        number=planner.number,
         measure=planner.measure,
         score=lambda parameter: score(planner, parameter),
     )
