@@ -13,7 +13,17 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
-from generator.model import Channel, Handbook, Item, Norm, Origin, Parameter, Value
+from generator.model import (
+    Channel,
+    Handbook,
+    Item,
+    Location,
+    Norm,
+    Origin,
+    Parameter,
+    Text,
+    Value,
+)
 from generator.trace import Links, link
 
 
@@ -28,6 +38,7 @@ def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
     found.extend(_coverage(handbook, links))
     found.extend(_lifecycle(handbook, today))
     found.extend(_replacement_cycles(handbook))
+    found.extend(_translations(handbook))
     return sorted_diagnostics(found)
 
 
@@ -328,3 +339,73 @@ def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
                 state[step] = 1
                 path.append(step)
                 stack.append((step, iter(edges[step])))
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    Value: ("title", "statement", "rationale"),
+    Norm: ("title", "statement", "rationale"),
+    Parameter: ("title", "requirement"),
+}
+
+
+def _texts(item: Item) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """Every translatable text of an item, with its path in the YAML."""
+    for name in _TEXT_FIELDS[type(item)]:
+        text = getattr(item, name)
+        if text is not None:
+            yield (name,), text
+    if isinstance(item, Norm):
+        for kind in ("do", "dont"):
+            for index, text in enumerate(getattr(item.examples, kind)):
+                yield ("examples", kind, index), text
+    if isinstance(item, Parameter) and item.measure is not None:
+        yield ("measure", "metric"), item.measure.metric
+        if item.measure.unit is not None:
+            yield ("measure", "unit"), item.measure.unit
+
+
+def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
+    """A text that lacks a published language is shown in the default one, marked; say so."""
+    settings = handbook.settings
+    others = [lang for lang in settings.languages if lang != settings.default_language]
+    if not others:
+        return
+    required = set(settings.required_languages)
+
+    def missing(text: Text) -> list[str]:
+        present = {settings.default_language} if isinstance(text, str) else set(text)
+        return [lang for lang in others if lang not in present]
+
+    def report(
+        where: Location, owner: str, path: tuple[str | int, ...], text: Text
+    ) -> Iterator[Diagnostic]:
+        absent = missing(text)
+        for rule, languages in (
+            (Rule.MISSING_REQUIRED_TRANSLATION, [lang for lang in absent if lang in required]),
+            (Rule.MISSING_TRANSLATION, [lang for lang in absent if lang not in required]),
+        ):
+            if languages:
+                field = ".".join(str(part) for part in path)
+                yield Diagnostic(
+                    rule,
+                    where,
+                    f"`{field}` of {owner} has no {', '.join(languages)} text",
+                    "Write the text as a map of languages, e.g.\n"
+                    f"{path[-1] if isinstance(path[-1], str) else field}:\n"
+                    + "".join(f"  {lang}: …\n" for lang in (settings.default_language, *languages)),
+                    (owner,),
+                )
+
+    for item in handbook.items():
+        if item.status == "retired":
+            continue
+        origin = handbook.origins[item.id]
+        for path, text in _texts(item):
+            yield from report(origin.of(*path), item.id, path, text)
+    for section, terms in handbook.taxonomy.items():
+        for term in terms:
+            origin = handbook.origins[f"{section}:{term.id}"]
+            for name in ("title", "description"):
+                text = getattr(term, name)
+                if text is not None:
+                    yield from report(origin.of(name), f"{section[:-1]} {term.id}", (name,), text)

@@ -292,13 +292,34 @@ def _build(args: argparse.Namespace) -> int:
     _mkdocs_logging()
     _reproducible_environment(args.config_file)
     try:
-        site = build_site(args.config_file, strict=args.strict, site_dir=args.site_dir)
+        site = build_site(
+            args.config_file,
+            strict=args.strict,
+            site_dir=args.site_dir,
+            languages=_languages(args.config_file),
+        )
     except (Abort, BuildError, ConfigurationError) as error:
         print(f"handbook: build failed, the previous site is unchanged: {error}", file=sys.stderr)
         return EXIT_FAILED
     index = site / "index.html"
     print(f"built {site}/ — open {index.resolve().as_uri()} or run `handbook serve`")
     return EXIT_OK
+
+
+def _languages(config_file: Path) -> tuple[str, ...]:
+    """The handbook's languages, default first; () when the standards cannot be read (the
+    build itself then reports why)."""
+    from generator.load import load_handbook
+    from generator.publish import standards_folder
+
+    handbook = load_handbook(standards_folder(config_file)).handbook
+    if handbook is None:
+        return ()
+    settings = handbook.settings
+    return (
+        settings.default_language,
+        *(other for other in settings.languages if other != settings.default_language),
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:

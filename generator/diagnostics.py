@@ -20,6 +20,7 @@ class Family(StrEnum):
     TRACEABILITY = "traceability"
     COVERAGE = "coverage"
     LIFECYCLE = "lifecycle"
+    LANGUAGE = "language"
 
 
 class Rule(StrEnum):
@@ -58,6 +59,9 @@ class Rule(StrEnum):
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
     DATES_OUT_OF_ORDER = "dates-out-of-order"
+    # language: texts that a published language lacks
+    MISSING_TRANSLATION = "missing-translation"
+    MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
     # releases: what only a comparison with the published history can show
     ITEM_REMOVED = "item-removed"
     ID_REUSED = "id-reused"
@@ -120,6 +124,12 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.REVIEW_OVERDUE: RuleInfo(Family.LIFECYCLE, Severity.WARNING, "Review date has passed"),
     Rule.DATES_OUT_OF_ORDER: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "Review date before effective date"
+    ),
+    Rule.MISSING_TRANSLATION: RuleInfo(
+        Family.LANGUAGE, Severity.WARNING, "Text not translated into a published language"
+    ),
+    Rule.MISSING_REQUIRED_TRANSLATION: RuleInfo(
+        Family.LANGUAGE, Severity.ERROR, "Text not translated into a required language"
     ),
     Rule.ITEM_REMOVED: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"

@@ -93,6 +93,13 @@ class Settings(_Strict):
     languages: tuple[Language, ...] = Field(
         default=("en",), description="Every language the handbook is published in."
     )
+    required_languages: tuple[Language, ...] = Field(
+        default=(),
+        description=(
+            "Languages every text must have: a missing translation in one of them is an "
+            "error, in any other language a warning."
+        ),
+    )
 
 
 class Term(_Strict):

@@ -56,6 +56,7 @@ def build_pages(
     templates: Path | None = None,
     strict: bool = False,
     releases: ReleaseContext | None = None,
+    language: str | None = None,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
     validation = validate(standards, today=today)
@@ -66,5 +67,6 @@ def build_pages(
         today=today,
         override=templates,
         releases=releases or ReleaseContext((), None, None, None),
+        language=language,
     )
     return validation, rendered

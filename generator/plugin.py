@@ -13,15 +13,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.diagnostics import Severity
+from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
+from generator.i18n import translations
 from generator.load import load_handbook
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
@@ -39,9 +43,18 @@ from generator.report import as_text
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
+LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
+SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
+    # lunr language and the pipeline steps kept; lunr has no Latvian stemmer, so Latvian is
+    # indexed word for word (trimmed, not stemmed) rather than with English rules.
+    "en": ("en", ["stemmer", "stopWordFilter", "trimmer"]),
+    "ru": ("ru", ["stemmer", "stopWordFilter", "trimmer"]),
+    "tr": ("tr", ["stemmer", "stopWordFilter", "trimmer"]),
+    "lv": ("en", ["trimmer"]),
+}
 
 
-def release_context(standards: Path, branch: str) -> ReleaseContext:
+def release_context(standards: Path, branch: str, prefix: str = "") -> ReleaseContext:
     """Where this build stands in the release history, read from git.
 
     Under `handbook release`, mike sets MIKE_DOCS_VERSION and the command sets the release
@@ -50,7 +63,7 @@ def release_context(standards: Path, branch: str) -> ReleaseContext:
     repo = repository_root(standards)
     if repo is None:
         return ReleaseContext((), None, None, None)
-    history = tuple(releases(repo, branch))
+    history = tuple(releases(repo, branch, prefix))
     version = os.environ.get("MIKE_DOCS_VERSION")
     folder = standards.resolve().relative_to(repo.resolve()).as_posix()
     current = None
@@ -96,22 +109,30 @@ class HandbookConfig(Config):
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     def __init__(self) -> None:
         self.rendered: Rendered | None = None
+        self.language: str | None = None
+        self.translated: tuple[str, ...] = ()
+        """The languages other than the default: `docs/<lang>/` holds their hand-written pages."""
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         return base / relative
 
+    # Before the search plugin reads its language: this build's language is decided here.
+    @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation runs here, before MkDocs empties the site folder, so that a handbook with
         # errors leaves the previously built site untouched.
         standards = self._path(config, self.config.standards)
         templates = self._path(config, self.config.templates) if self.config.templates else None
+        # `handbook build` and `handbook release` build each language on its own and say which.
+        language = os.environ.get(LANGUAGE_VARIABLE) or None
         try:
             validation, rendered = build_pages(
                 standards,
                 today=build_date(),
                 templates=templates,
-                releases=release_context(standards, self.config.site_branch),
+                releases=release_context(standards, self.config.site_branch, language or ""),
+                language=language,
             )
         except InvalidHandbookError as invalid:
             report = as_text(
@@ -131,10 +152,47 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # (the first theme folder when set) still wins over ours.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(Path(__file__).parent / "theme"))
+        words = translations(language or DEFAULT_LANGUAGE).gettext
+        # Escaped here: the theme prints `extra` values as they are.
+        config.extra["handbook_outdated"] = {
+            "notice": str(escape(words("This is an earlier edition, kept as it was published."))),
+            "link": str(escape(words("Read the edition in force."))),
+        }
+        if validation.handbook is not None:
+            settings = validation.handbook.settings
+            self.translated = tuple(
+                lang for lang in settings.languages if lang != settings.default_language
+            )
+            if language is not None:
+                self.language = language
+                self._localise(config, language, settings.languages)
         return config
+
+    def _localise(self, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> None:
+        """Make this build the handbook in `language`: Material's own words, the search
+        language and stemmer, and the switcher to the same page in the other languages."""
+        config.theme["language"] = language
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", ["trimmer"]))
+            search.config["lang"] = [search_lang]
+            search.config["pipeline"] = pipeline
+        version = os.environ.get("MIKE_DOCS_VERSION")
+        # Each language is its own build: `<lang>/` or, when versioned, `<lang>/<version>/`;
+        # links are relative to this build's root, so they work from file:// and any host.
+        up = "../../" if version else "../"
+        config.extra["alternate"] = [
+            {
+                "name": Locale.parse(other.replace("-", "_")).get_display_name(other) or other,
+                "lang": other,
+                "link": f"{up}{other}/" + (f"{version}/" if version else ""),
+            }
+            for other in languages
+        ]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
+        files = self._hand_written_in_language(files, config)
         for path, markdown in self.rendered.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -145,6 +203,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for path, content in self.rendered.files.items():
             files.append(File.generated(config, path, content=content))
         return files
+
+    def _hand_written_in_language(self, files: Files, config: MkDocsConfig) -> Files:
+        """`docs/ru/about.md` is the Russian `about.md`: it replaces it in the Russian build,
+        and no translation is a page of its own in any build."""
+        prefixes = tuple(f"{lang}/" for lang in self.translated)
+        kept = [f for f in files if not f.src_uri.startswith(prefixes)]
+        translations = {
+            f.src_uri.split("/", 1)[1]: f
+            for f in files
+            if self.language is not None and f.src_uri.startswith(f"{self.language}/")
+        }
+        result = Files([])
+        for file in kept:
+            translation = translations.get(file.src_uri)
+            if translation is not None and translation.abs_src_path is not None:
+                file = File.generated(config, file.src_uri, abs_src_path=translation.abs_src_path)
+            result.append(file)
+        return result
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

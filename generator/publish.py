@@ -28,6 +28,7 @@ from generator.diff import Changes, diff
 from generator.load import load_handbook
 from generator.model import Handbook, Norm, Parameter, id_order
 from generator.pipeline import validate
+from generator.plugin import LANGUAGE_VARIABLE
 from generator.releases import (
     GitError,
     Release,
@@ -52,7 +53,8 @@ class PublishError(Exception):
         self.report = report
 
 
-def _standards_of(config_file: Path) -> Path:
+def standards_folder(config_file: Path) -> Path:
+    """The standards folder a mkdocs.yml points its handbook plugin at."""
     config = load_config(config_file=str(config_file))
     plugin = config.plugins.get("handbook")
     folder = getattr(getattr(plugin, "config", None), "standards", "standards")
@@ -81,7 +83,7 @@ def publish(
 ) -> list[str]:
     """Check, then publish `version`; returns what a person should read about it."""
     repo = _repo(config_file)
-    standards = _standards_of(config_file)
+    standards = standards_folder(config_file)
     project = config_file.resolve().parent
     dirty = str(git(repo, "status", "--porcelain", "--untracked-files=all", "--", str(project)))
     if dirty.strip():
@@ -96,8 +98,12 @@ def publish(
             as_text(validation.diagnostics, validation.loaded.sources, files=validation.file_count),
         )
     assert validation.handbook is not None
-    history = releases(repo, branch)
-    published = _published_versions(repo, branch)
+    languages = languages_of(validation.handbook)
+    # One language: the site is the branch's root. Several: each language is published under
+    # its own prefix (`ru/1.1/`), with its own versions.json for Material's version selector.
+    prefixes = list(languages) if len(languages) > 1 else [""]
+    history = releases(repo, branch, prefixes[0])
+    published = _published_versions(repo, branch, prefixes[0])
     if version in published and not force:
         raise PublishError(
             f"version {version} is already published; a published version is never rebuilt. "
@@ -126,23 +132,17 @@ def publish(
         "SOURCE_DATE_EPOCH": _epoch(date),
         "NO_MKDOCS_2_WARNING": "1",
     }
-    deploy = [
-        _MIKE, "deploy",
-        "--config-file", str(config_file.resolve()),
-        "--branch", branch,
-        "--alias-type", "redirect",
-        "--update-aliases",
-        "--title", title or version,
-        version, "latest",
-    ]  # fmt: skip
-    _run(deploy, project, environment, "mike could not build or publish the site")
-    if not _has_default(repo, branch):
-        _run(
-            [_MIKE, "set-default", "--branch", branch, "latest"],
-            project,
-            environment,
-            "mike could not set the default version",
-        )
+    before = _branch_head(repo, branch)
+    try:
+        for prefix in prefixes:
+            _deploy(project, config_file, branch, version, title, prefix, environment)
+        if len(prefixes) > 1 and not _has_default(repo, branch, ""):
+            _root_redirect(project, branch, f"{prefixes[0]}/", environment)
+    except BaseException:
+        # mike commits once per language: undo them all, so that a release that fails or is
+        # interrupted half-way leaves the site branch exactly as it was.
+        _reset_branch(repo, branch, before)
+        raise
     commit = str(git(repo, "rev-parse", "--short", "HEAD")).strip()
     lines.insert(
         0,
@@ -150,6 +150,75 @@ def publish(
         f"to branch {branch}; latest → {version}",
     )
     return lines
+
+
+def languages_of(handbook: Handbook) -> tuple[str, ...]:
+    """The handbook's languages, its default one first."""
+    settings = handbook.settings
+    rest = [lang for lang in settings.languages if lang != settings.default_language]
+    return (settings.default_language, *rest)
+
+
+def _deploy(
+    project: Path,
+    config_file: Path,
+    branch: str,
+    version: str,
+    title: str | None,
+    prefix: str,
+    environment: dict[str, str],
+) -> None:
+    language = {LANGUAGE_VARIABLE: prefix} if prefix else {}
+    placed = ["--deploy-prefix", prefix] if prefix else []
+    deploy = [
+        _MIKE, "deploy",
+        "--config-file", str(config_file.resolve()),
+        "--branch", branch,
+        "--alias-type", "redirect",
+        "--update-aliases",
+        "--title", title or version,
+        *placed,
+        version, "latest",
+    ]  # fmt: skip
+    _run(deploy, project, {**environment, **language}, "mike could not build or publish the site")
+    if not _has_default(Path(project), branch, prefix):
+        _run(
+            [_MIKE, "set-default", "--branch", branch, *placed, "latest"],
+            project,
+            environment,
+            "mike could not set the default version",
+        )
+
+
+def _root_redirect(project: Path, branch: str, target: str, environment: dict[str, str]) -> None:
+    """The branch's root page sends readers to the default language."""
+    script = (
+        "import sys\n"
+        "from mike import git_utils\n"
+        "from generator.sitebuild import REDIRECT\n"
+        "with git_utils.Commit(sys.argv[1], 'Send the site root to ' + sys.argv[2]) as c:\n"
+        "    c.add_file(git_utils.FileInfo('index.html', REDIRECT.format(target=sys.argv[2])))\n"
+    )
+    _run(
+        [sys.executable, "-c", script, branch, target],
+        project,
+        environment,
+        "could not write the site's root page",
+    )
+
+
+def _branch_head(repo: Path, branch: str) -> str | None:
+    try:
+        return str(git(repo, "rev-parse", "--verify", f"refs/heads/{branch}")).strip()
+    except GitError:
+        return None
+
+
+def _reset_branch(repo: Path, branch: str, head: str | None) -> None:
+    if head is None:
+        git(repo, "update-ref", "-d", f"refs/heads/{branch}")
+    else:
+        git(repo, "update-ref", f"refs/heads/{branch}", head)
 
 
 def _run(command: list[str], cwd: Path, environment: dict[str, str], failure: str) -> None:
@@ -160,17 +229,19 @@ def _run(command: list[str], cwd: Path, environment: dict[str, str], failure: st
         raise PublishError(failure, result.stdout + result.stderr)
 
 
-def _published_versions(repo: Path, branch: str) -> set[str]:
+def _published_versions(repo: Path, branch: str, prefix: str) -> set[str]:
+    root = f"{prefix}/" if prefix else ""
     try:
-        listing = json.loads(git(repo, "show", f"{branch}:versions.json"))
+        listing = json.loads(git(repo, "show", f"{branch}:{root}versions.json"))
     except (GitError, json.JSONDecodeError):
         return set()
     return {str(entry.get("version")) for entry in listing}
 
 
-def _has_default(repo: Path, branch: str) -> bool:
+def _has_default(repo: Path, branch: str, prefix: str) -> bool:
+    root = f"{prefix}/" if prefix else ""
     try:
-        git(repo, "cat-file", "-e", f"{branch}:index.html")
+        git(repo, "cat-file", "-e", f"{branch}:{root}index.html")
     except GitError:
         return False
     return True
@@ -331,7 +402,9 @@ def in_force_on(
     """The norms and parameters binding on `day`: those of the release published last on or
     before that day, active, and effective by then."""
     repo = _repo(config_file)
-    history = releases(repo, branch)
+    current = load_handbook(standards_folder(config_file)).handbook
+    languages = languages_of(current) if current is not None else ("",)
+    history = releases(repo, branch, languages[0] if len(languages) > 1 else "")
     release = in_force(history, day)
     if release is None:
         first = f" (the first was published {history[0].date.isoformat()})" if history else ""

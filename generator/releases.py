@@ -75,17 +75,22 @@ def head_commit(repo: Path) -> str:
     return str(git(repo, "rev-parse", "HEAD")).strip()
 
 
-def releases(repo: Path, branch: str = DEFAULT_BRANCH) -> list[Release]:
-    """Every version on the site branch that carries a release record, oldest first."""
+def releases(repo: Path, branch: str = DEFAULT_BRANCH, prefix: str = "") -> list[Release]:
+    """Every version on the site branch that carries a release record, oldest first.
+
+    A handbook in several languages publishes each under its own prefix (`ru/1.1/`), each
+    with mike's versions.json; `prefix` says which language's history to read.
+    """
+    root = f"{prefix}/" if prefix else ""
     try:
-        listing = json.loads(git(repo, "show", f"{branch}:versions.json"))
+        listing = json.loads(git(repo, "show", f"{branch}:{root}versions.json"))
     except (GitError, json.JSONDecodeError):
         return []
     found = []
     for entry in listing:
         version = str(entry.get("version", ""))
         try:
-            record = json.loads(git(repo, "show", f"{branch}:{version}/{RELEASE_FILE}"))
+            record = json.loads(git(repo, "show", f"{branch}:{root}{version}/{RELEASE_FILE}"))
         except (GitError, json.JSONDecodeError):
             continue  # a version published by hand with mike, without a record
         found.append(

@@ -14,23 +14,70 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from generator.plugin import LANGUAGE_VARIABLE
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def build_site(config_file: Path, *, strict: bool = False, site_dir: Path | None = None) -> Path:
-    """Build the site of `config_file` and return where it is."""
-    config = load_config(config_file=str(config_file), strict=strict)
-    target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+REDIRECT = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>Redirecting</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{target}">
+</head>
+<body><a href="{target}">{target}</a></body>
+</html>
+"""
+
+
+def build_site(
+    config_file: Path,
+    *,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    languages: tuple[str, ...] = (),
+) -> Path:
+    """Build the site of `config_file` and return where it is.
+
+    With several languages, each is a build of its own into `<site>/<lang>/` (its own search
+    index and stemmer), and the site's root page sends the reader to the first language.
+    """
+    target = Path(site_dir) if site_dir is not None else None
+    if target is None:
+        target = Path(load_config(config_file=str(config_file)).site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        config.site_dir = str(staging)
-        build(config)
+        if len(languages) > 1:
+            for language in languages:
+                _build_one(config_file, staging / language, strict, language)
+            (staging / "index.html").write_text(
+                REDIRECT.format(target=f"{languages[0]}/"), encoding="utf-8"
+            )
+        else:
+            _build_one(config_file, staging, strict, None)
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _build_one(config_file: Path, site_dir: Path, strict: bool, language: str | None) -> None:
+    previous = os.environ.get(LANGUAGE_VARIABLE)
+    if language is not None:
+        os.environ[LANGUAGE_VARIABLE] = language
+    try:
+        config = load_config(config_file=str(config_file), strict=strict)
+        config.site_dir = str(site_dir)
+        build(config)
+    finally:
+        if previous is None:
+            os.environ.pop(LANGUAGE_VARIABLE, None)
+        else:
+            os.environ[LANGUAGE_VARIABLE] = previous
 
 
 def replace_directory(new: Path, target: Path) -> None:
