@@ -236,8 +236,11 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                 f"Add `{value.id}` to the `traces_to` of the norms that serve it, or write one.",
                 (value.id,),
             )
+    # A parameter that failed the schema may well fill a cell: its error is reported, and an
+    # empty-cell error on top of it would only send the policy owner looking in the wrong place.
+    unreadable_parameters = any(i.startswith("PAR-") for i in handbook.unreadable_ids)
     for channel in handbook.taxonomy.get("channels", ()):
-        if not isinstance(channel, Channel):
+        if not isinstance(channel, Channel) or unreadable_parameters:
             continue
         covered = {p.category for p in links.active_parameters_of_channel.get(channel.id, ())}
         origin = _origin(handbook, f"channels:{channel.id}")

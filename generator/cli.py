@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.audit import audit
-from generator.diagnostics import Severity
+from generator.diagnostics import Severity, has_errors
 from generator.pipeline import InvalidHandbookError, build_pages, validate
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
@@ -93,8 +93,49 @@ def _parser() -> argparse.ArgumentParser:
     asof.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
     asof.set_defaults(run=_asof)
 
+    start = commands.add_parser("init", help="create a new handbook repository in a folder")
+    start.add_argument("folder", type=Path)
+    start.add_argument("--organisation", default="Our company", help="the company's name")
+    start.set_defaults(run=_init)
+
+    new = commands.add_parser(
+        "new",
+        help="add a value, norm or parameter with the next free id (asks for what is missing)",
+    )
+    new.add_argument("kind", choices=("value", "norm", "parameter"))
+    new.add_argument("--title")
+    new.add_argument("--statement", help="value or norm: the text itself")
+    new.add_argument("--requirement", help="parameter: what the employee does")
+    new.add_argument("--rationale")
+    new.add_argument("--traces-to", nargs="+", default=[], help="norm: VAL ids; parameter: NRM ids")
+    new.add_argument("--channel", nargs="+", default=[], help="norm: channels; parameter: one")
+    new.add_argument("--category", help="parameter: its behaviour category")
+    new.add_argument("--audience", nargs="+", default=[])
+    new.add_argument("--factor", nargs="+", default=[])
+    new.add_argument("--pillar", nargs="+", default=[])
+    new.add_argument("--verification", nargs="+", default=[])
+    new.add_argument("--owner")
+    new.add_argument("--effective", type=_date, default=None)
+    new.add_argument("--review", type=_date, default=None)
+    new.add_argument("--status", choices=("draft", "active"), default="draft")
+    new.add_argument("--standards", type=Path, default=Path("standards"))
+    new.set_defaults(run=_new)
+
+    owners = commands.add_parser(
+        "codeowners", help="write .github/CODEOWNERS from the owners in the standards"
+    )
+    owners.add_argument("standards", nargs="?", default="standards", type=Path)
+    owners.add_argument("--out", type=Path, default=None, help="default: .github/CODEOWNERS")
+    owners.set_defaults(run=_codeowners)
+
     schema = commands.add_parser("schema", help="write the JSON Schema for editors")
     schema.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to")
+    schema.add_argument(
+        "--standards",
+        type=Path,
+        default=Path("standards"),
+        help="the ids of this handbook are offered for completion (if the folder exists)",
+    )
     schema.set_defaults(run=_schema)
 
     render = commands.add_parser(
@@ -222,10 +263,111 @@ def _asof(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    from generator.newitem import REQUIRED, NewItemError, add
+
+    kind = args.kind
+    given: dict[str, object] = {
+        "title": args.title,
+        "statement": args.statement,
+        "requirement": args.requirement,
+        "traces_to": list(args.traces_to),
+        "channel": args.channel[0] if kind == "parameter" and args.channel else None,
+        "category": args.category,
+    }
+    for field in REQUIRED[kind]:
+        if given.get(field):
+            continue
+        if not sys.stdin.isatty():
+            flag = "--" + field.replace("_", "-")
+            print(f"handbook: a new {kind} needs {flag}", file=sys.stderr)
+            return EXIT_USAGE
+        answer = input(f"{field.replace('_', ' ')}: ").strip()
+        given[field] = answer.split() if field == "traces_to" else answer
+    fields: dict[str, object] = {"title": given["title"]}
+    if kind in ("value", "norm"):
+        fields["statement"] = given["statement"]
+    else:
+        fields["requirement"] = given["requirement"]
+    fields["rationale"] = args.rationale
+    if kind != "value":
+        fields["traces_to"] = given["traces_to"]
+    if kind == "norm":
+        fields.update(channels=args.channel, audiences=args.audience, factors=args.factor)
+    if kind == "parameter":
+        fields.update(channel=given["channel"], category=given["category"])
+        fields["verification"] = args.verification
+    if kind == "value":
+        fields["pillars"] = args.pillar
+    fields["owner"] = args.owner
+    fields["status"] = args.status
+    if kind != "value":
+        fields["effective"] = args.effective.isoformat() if args.effective else None
+    if kind == "norm":
+        fields["review"] = args.review.isoformat() if args.review else None
+    try:
+        written = add(args.standards, kind, fields, today=dt.date.today())
+    except NewItemError as refused:
+        print(f"handbook: {refused}", file=sys.stderr)
+        report = format_diagnostics(
+            refused.diagnostics, refused.sources, "text", files=len(refused.sources)
+        )
+        sys.stderr.write(report)
+        return EXIT_FAILED
+    print(f"wrote {written.id} to {written.file}:{written.line}")
+    if written.still_to_translate:
+        print(f"add its {', '.join(written.still_to_translate)} texts before it is published")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from generator.scaffold import ScaffoldError, init
+
+    try:
+        written = init(args.folder, args.organisation)
+    except ScaffoldError as refused:
+        print(f"handbook: {args.folder} already has a handbook; {refused}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"\nA new handbook is in {args.folder}/. Next:\n"
+        f"  cd {args.folder}\n"
+        "  handbook validate      # check the standards\n"
+        "  handbook serve         # see the site, live, at http://127.0.0.1:8000\n"
+        "  handbook new norm …    # add a rule (see handbook new --help)"
+    )
+    return EXIT_OK
+
+
+def _codeowners(args: argparse.Namespace) -> int:
+    from generator.codeowners import LOCATION, codeowners
+    from generator.load import load_handbook
+
+    loaded = load_handbook(args.standards)
+    if loaded.handbook is None or has_errors(loaded.diagnostics):
+        sys.stderr.write(
+            format_diagnostics(
+                loaded.diagnostics, loaded.sources, "text", files=len(loaded.sources)
+            )
+        )
+        return EXIT_FAILED
+    out = args.out or args.standards.resolve().parent / LOCATION
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(codeowners(loaded.handbook, args.standards.resolve().name), encoding="utf-8")
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / SCHEMA_FILE
-    target.write_text(schema_text(), encoding="utf-8")
+    handbook = None
+    if args.standards.is_dir():
+        from generator.load import load_handbook
+
+        handbook = load_handbook(args.standards).handbook
+    target.write_text(schema_text(handbook), encoding="utf-8")
     print(f"wrote {target}")
     return EXIT_OK
 

@@ -62,6 +62,8 @@ class Rule(StrEnum):
     # language: texts that a published language lacks
     MISSING_TRANSLATION = "missing-translation"
     MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
+    # repository: files generated from the standards
+    CODEOWNERS_OUTDATED = "codeowners-outdated"
     # releases: what only a comparison with the published history can show
     ITEM_REMOVED = "item-removed"
     ID_REUSED = "id-reused"
@@ -130,6 +132,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.MISSING_REQUIRED_TRANSLATION: RuleInfo(
         Family.LANGUAGE, Severity.ERROR, "Text not translated into a required language"
+    ),
+    Rule.CODEOWNERS_OUTDATED: RuleInfo(
+        Family.LIFECYCLE, Severity.WARNING, "CODEOWNERS does not match the owners"
     ),
     Rule.ITEM_REMOVED: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"

@@ -25,6 +25,7 @@ from generator.model import (
     Location,
     Norm,
     Origin,
+    Owner,
     Parameter,
     Settings,
     Term,
@@ -39,6 +40,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 SECTION_MODELS: dict[str, type[BaseModel]] = {
     **dict.fromkeys(TAXONOMY_SECTIONS, Term),
     "channels": Channel,
+    "owners": Owner,
     "values": Value,
     "norms": Norm,
     "parameters": Parameter,

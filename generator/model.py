@@ -124,6 +124,28 @@ class Channel(Term):
     )
 
 
+Handle = Annotated[
+    str,
+    Field(
+        pattern=r"^(@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[a-z]+)$",
+        examples=["@meridian/service-board", "@jdoe", "quality@meridian.example"],
+    ),
+]
+
+
+class Owner(Term):
+    """A role that answers for items; its people review every change to those items."""
+
+    handles: tuple[Handle, ...] = Field(
+        default=(),
+        description=(
+            "GitHub or GitLab users or teams (`@org/team`, `@user`) or e-mail addresses of the "
+            "people in this role; `handbook codeowners` makes them the reviewers of the files "
+            "that hold their items."
+        ),
+    )
+
+
 class Examples(_Strict):
     """Contrast examples: what following the norm looks like, and what breaking it looks like."""
 
@@ -223,7 +245,7 @@ class HandbookFile(_Strict):
     audiences: tuple[Term, ...] = Field(default=(), description="External and internal customers.")
     factors: tuple[Term, ...] = Field(default=(), description="What shapes the standards.")
     pillars: tuple[Term, ...] = Field(default=(), description="What the service rests on.")
-    owners: tuple[Term, ...] = Field(default=(), description="Roles that own items.")
+    owners: tuple[Owner, ...] = Field(default=(), description="Roles that own items.")
     methods: tuple[Term, ...] = Field(default=(), description="Ways a parameter is verified.")
     values: tuple[Value, ...] = ()
     norms: tuple[Norm, ...] = ()

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check import check
-from generator.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from generator.codeowners import LOCATION, codeowners
+from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
 from generator.load import LoadResult, load_handbook
-from generator.model import Handbook
+from generator.model import Handbook, Location
 from generator.releases import ReleaseContext
 from generator.render import Rendered, render_handbook
 
@@ -38,7 +39,27 @@ def validate(standards: Path, *, today: dt.date) -> Validation:
     found = list(loaded.diagnostics)
     if loaded.handbook is not None:
         found.extend(check(loaded.handbook, today=today))
+        found.extend(_codeowners_current(standards, loaded.handbook))
     return Validation(loaded, sorted_diagnostics(found))
+
+
+def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
+    """A CODEOWNERS file beside the standards must say what the owners say."""
+    project = standards.resolve().parent
+    written = project / LOCATION
+    if not written.is_file():
+        return []
+    expected = codeowners(handbook, standards.resolve().name)
+    if written.read_text(encoding="utf-8") == expected:
+        return []
+    return [
+        Diagnostic(
+            Rule.CODEOWNERS_OUTDATED,
+            Location(LOCATION, 1, 1),
+            "the reviewers in CODEOWNERS are not those the standards' owners give",
+            "Run `handbook codeowners` and commit the file it writes.",
+        )
+    ]
 
 
 class InvalidHandbookError(Exception):

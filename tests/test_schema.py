@@ -32,11 +32,23 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def test_committed_schema_is_what_handbook_schema_writes(tmp_path: Path) -> None:
-    result = run_cli("schema", "--out", str(tmp_path), cwd=tmp_path)
+    result = run_cli("schema", "--out", str(tmp_path), cwd=ROOT)
     assert result.code == 0
     written = (tmp_path / SCHEMA_FILE).read_text(encoding="utf-8")
-    assert written == schema_text()
     assert written == (ROOT / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
+    generic = run_cli("schema", "--out", str(tmp_path / "generic"), cwd=tmp_path)
+    assert generic.code == 0
+    assert (tmp_path / "generic" / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
+
+
+def test_the_schema_completes_this_handbooks_ids() -> None:
+    schema = json.loads((ROOT / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    parameter = schema["$defs"]["Parameter"]["properties"]
+    assert parameter["channel"]["enum"] == ["face-to-face", "phone", "written"]
+    assert "speed" in parameter["category"]["enum"]
+    assert "NRM-001" in parameter["traces_to"]["items"]["examples"]
+    owners = next(b for b in parameter["owner"]["anyOf"] if b.get("type") == "string")["enum"]
+    assert "head-of-service" in owners
 
 
 @pytest.mark.parametrize("path", STANDARDS, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -63,6 +75,7 @@ def test_every_standards_file_validates_against_the_schema(path: Path) -> None:
         ("missing-field.yml", "'statement' is a required property"),
         ("wrong-type.yml", "404 is not valid under any of the given schemas"),
         ("bad-date.yml", "'1.3.2026' is not a 'date'"),
+        ("unknown-reference.yml", "'fone' is not one of ['face-to-face', 'phone', 'written']"),
     ],
 )
 def test_schema_rejects_bad_fixtures_for_the_same_reason(fixture: str, complaint: str) -> None:
