@@ -299,3 +299,34 @@ def test_an_item_effective_before_its_first_release_is_warned_about(
     assert "[effective-before-release] NRM-004 takes effect on 2026-01-01" in result.stdout
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
     assert (versions[0]["version"], versions[0]["aliases"]) == ("1.2", ["latest"])
+
+
+def test_one_release_publishes_every_language_of_a_version(
+    example_project: Path, tmp_path: Path
+) -> None:
+    repo = tmp_path / "example"
+    shutil.copytree(example_project, repo, ignore=shutil.ignore_patterns("site"))
+    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Release Test")
+    git(repo, "config", "user.email", "release@test.invalid")
+    commit(repo, "Standards 1.0")
+    result = run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo)
+    assert result.code == 0, result.stderr + result.stdout
+    top = set(git(repo, "ls-tree", "--name-only", "gh-pages").split())
+    assert {"en", "ru", "lv", "tr", "index.html"} <= top
+    assert "en/" in git(repo, "show", "gh-pages:index.html")
+    for language in ("en", "ru", "lv", "tr"):
+        versions = json.loads(git(repo, "show", f"gh-pages:{language}/versions.json"))
+        assert [(v["version"], v["aliases"]) for v in versions] == [("1.0", ["latest"])]
+        page = git(repo, "show", f"gh-pages:{language}/1.0/values/val-004/index.html")
+        soup = BeautifulSoup(page, "html.parser")
+        html = soup.find("html")
+        assert html is not None and html.get("lang") == language
+        links = {
+            str(a.get("hreflang")): str(a.get("href")) for a in soup.select("a.md-select__link")
+        }
+        # From <lang>/1.0/values/val-004/ to the same page of the same version in Russian.
+        assert links["ru"] == "../../../../ru/1.0/values/val-004/"
+        record = json.loads(git(repo, "show", f"gh-pages:{language}/1.0/release.json"))
+        assert record["version"] == "1.0"

@@ -1,0 +1,1 @@
+"""service-handbook: service standards as YAML, checked and published as a handbook."""
