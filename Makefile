@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages
+.PHONY: setup site serve test lint lock clean messages browser
 
 setup: $(VENV)/.installed
 
@@ -34,7 +34,17 @@ lint: setup
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
 
-test: setup lint
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+test: setup lint browser
 	$(BIN)/pytest
 
 # After changing the generator's own words: refresh the catalogues, then translate the new

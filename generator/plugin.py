@@ -43,14 +43,19 @@ from generator.report import as_text
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
+SCRIPT = "assets/handbook.js"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
 SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
-    # lunr language and the pipeline steps kept; lunr has no Latvian stemmer, so Latvian is
-    # indexed word for word (trimmed, not stemmed) rather than with English rules.
-    "en": ("en", ["stemmer", "stopWordFilter", "trimmer"]),
-    "ru": ("ru", ["stemmer", "stopWordFilter", "trimmer"]),
-    "tr": ("tr", ["stemmer", "stopWordFilter", "trimmer"]),
-    "lv": ("en", ["trimmer"]),
+    # lunr language and the pipeline steps kept.
+    # Material's search adds a wildcard to every word typed, and lunr does not stem wildcard
+    # terms: a stemmed index would then miss full words. So, like Material's own default,
+    # words are matched by their beginning, with each language's stop words. Latvian has no
+    # lunr support at all: nothing English is applied to it (the English trimmer would even
+    # cut letters such as ā and š off the ends of words).
+    "en": ("en", ["stopWordFilter"]),
+    "ru": ("ru", ["stopWordFilter"]),
+    "tr": ("tr", ["stopWordFilter"]),
+    "lv": ("en", []),
 }
 
 
@@ -148,6 +153,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
         config.extra_css = [*config.extra_css, STYLESHEET]
+        config.extra_javascript = [*config.extra_javascript, SCRIPT]
         # The outdated-version banner needs a `main.html` block; a project's own custom_dir
         # (the first theme folder when set) still wins over ours.
         position = 1 if config.theme.custom_dir else 0
@@ -174,7 +180,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.theme["language"] = language
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", ["trimmer"]))
+            search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", []))
             search.config["lang"] = [search_lang]
             search.config["pipeline"] = pipeline
         version = os.environ.get("MIKE_DOCS_VERSION")

@@ -36,7 +36,7 @@ from generator.pages import NavEntry, Page, Planner
 from generator.releases import ReleaseContext
 from generator.trace import link
 
-ASSETS = ("handbook.css",)
+ASSETS = ("handbook.css", "handbook.js")
 
 
 @dataclass(frozen=True)

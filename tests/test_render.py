@@ -117,6 +117,7 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
     ]
     assert sorted(rendered.files) == [
         "assets/handbook.css",
+        "assets/handbook.js",
         "audit/downloads/manifest.json",
         "audit/downloads/traceability.csv",
         "audit/downloads/traceability.json",

@@ -1,0 +1,274 @@
+"""The handbook in a real browser (Debian's Chromium, driven by Playwright), as employees use it.
+
+The example is released twice (1.0, then 1.1) in its four languages into a site branch, and
+that branch is served on localhost exactly as a static intranet server would serve it. A test
+that cannot start the browser fails: it never skips.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LANGUAGES = ("en", "ru", "lv", "tr")
+# One page of every kind the generator makes, and a hand-written one.
+PAGE_KINDS = {
+    "home": "",
+    "value": "values/val-004/",
+    "values": "values/",
+    "channel": "channels/phone/",
+    "category": "categories/speed/",
+    "norms": "norms/",
+    "changes": "changes/",
+    "audit": "audit/",
+    "matrix": "audit/matrix/",
+    "trace": "audit/trace/",
+    "coverage": "audit/coverage/",
+    "gaps": "audit/gaps/",
+    "graph": "audit/graph/",
+    "downloads": "audit/downloads/",
+    "checklist": "checklists/phone/",
+    "about": "about/",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example released as 1.0 and 1.1, served from its site branch on localhost."""
+    work = tmp_path_factory.mktemp("browser")
+    repo = work / "handbook"
+    shutil.copytree(example_project, repo, ignore=shutil.ignore_patterns("site"))
+    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Release Test")
+    git(repo, "config", "user.email", "release@test.invalid")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "1.0")
+    assert run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo).code == 0
+    values = repo / "standards" / "values.yml"
+    values.write_text(
+        values.read_text(encoding="utf-8").replace("Bad news comes from us first.",
+                                                    "Bad news always comes from us first."),
+        encoding="utf-8",
+    )  # fmt: skip
+    git(repo, "commit", "-q", "-am", "1.1")
+    released = run_cli("release", "1.1", "--date", "2026-03-10", cwd=repo)
+    assert released.code == 0, released.stderr
+    served = work / "served"
+    served.mkdir()
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, check=True,
+                             capture_output=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(served)], input=archive, check=True)
+    handler = functools.partial(QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).is_file(), "Chromium is missing: `make test` installs Debian's chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    """A tab in which any request to a host other than this machine is blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def guard(route: object) -> None:
+        request = route.request  # type: ignore[attr-defined]
+        if request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(request.url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.outside = outside  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+def _url(site: str, language: str, path: str, version: str = "1.1") -> str:
+    return f"{site}{language}/{version}/{path}"
+
+
+def test_a_reader_follows_the_trace_down_and_back_up(page: Page, site: str) -> None:
+    page.goto(site)
+    page.wait_for_url(re.compile(r"/en/1\.1/$"))
+    page.locator("article").get_by_role("link", name="No surprises", exact=True).click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^No surprises"))
+    page.locator(".md-tabs").get_by_role("link", name="All norms").click()
+    page.get_by_role("link", name="NRM-014", exact=True).click()
+    expect(page).to_have_url(re.compile(r"values/val-004/#NRM-014$"))
+    expect(page.locator("#NRM-014")).to_be_in_viewport()
+    page.goto(_url(site, "en", "channels/phone/"))
+    row = page.locator("tr", has=page.locator("#PAR-045"))
+    if row.count() == 0:  # PAR-045 is face to face: take the first phone parameter instead
+        row = page.locator("tbody tr").first
+    row.get_by_role("link").first.click()
+    norm = page.url.rsplit("#", 1)[1]
+    assert norm.startswith("NRM-")
+    serves = page.locator(f"#{norm} ~ p").first.get_by_role("link").first
+    serves.click()
+    expect(page.locator("h1")).to_be_visible()
+    assert "/values/val-" in page.url
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+SEARCHES = {
+    # language: (what a reader types, text that must be among the results). Words are matched
+    # by their beginning, so the stem of an inflected word finds every form of it: the page
+    # says «предупреждения», «ziyaretinden», «mājās».
+    "en": ("unannounced", "Call ahead before every home visit"),
+    "ru": ("предупрежд", "Звоните заранее перед каждым визитом к клиенту домой"),
+    "lv": ("māj apmeklēj", "Piezvaniet pirms katra mājas apmeklējuma"),
+    "tr": ("ziyaret habersiz", "Her ev ziyaretinden önce arayıp haber verin"),  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_finds_a_norm_from_a_word_of_it(page: Page, site: str, language: str) -> None:
+    query, expected = SEARCHES[language]
+    page.goto(_url(site, language, ""))
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=15_000)
+    expect(page.locator(".md-search-result")).to_contain_text(expected)
+
+
+def test_version_selector_and_outdated_banner(page: Page, site: str) -> None:
+    page.goto(_url(site, "en", "values/val-004/", version="1.0"))
+    banner = page.locator("[data-md-component=outdated]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("earlier edition")
+    page.locator(".md-version").hover()
+    page.locator(".md-version__link", has_text="1.1").click()
+    page.wait_for_url(re.compile(r"/en/1\.1/values/val-004/$"))
+    expect(page.locator("[data-md-component=outdated]")).to_be_hidden()
+
+
+def test_language_switcher_keeps_the_page_and_the_version(page: Page, site: str) -> None:
+    page.goto(_url(site, "en", "values/val-004/", version="1.0"))
+    page.locator("button[aria-label='Select language']").hover()
+    page.locator("a.md-select__link[hreflang=ru]").click()
+    page.wait_for_url(re.compile(r"/ru/1\.0/values/val-004/$"))
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Никаких сюрпризов"))
+    # ... and the version selector, in Russian, keeps the language.
+    page.locator(".md-version").hover()
+    page.locator(".md-version__link", has_text="1.1").click()
+    page.wait_for_url(re.compile(r"/ru/1\.1/values/val-004/$"))
+
+
+@pytest.mark.parametrize(("path", "selector"), [("audit/coverage/", ".hb-heatmap svg"),
+                                                 ("audit/graph/", ".hb-graph svg")])  # fmt: skip
+def test_heat_map_and_graph_are_drawn(page: Page, site: str, path: str, selector: str) -> None:
+    page.goto(_url(site, "en", path))
+    picture = page.locator(selector).first
+    expect(picture).to_be_visible()
+    box = picture.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 100
+    assert picture.locator("rect").count() > 10
+
+
+@pytest.mark.parametrize(("width", "height", "label"), [(1280, 900, "desktop"),
+                                                        (390, 844, "phone")])  # fmt: skip
+def test_screenshots_of_the_pages_people_read(
+    browser: Browser, site: str, width: int, height: int, label: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    for name, path in (("home", ""), ("value", "values/val-004/"),
+                       ("channel", "channels/phone/"), ("heatmap", "audit/coverage/")):  # fmt: skip
+        tab.goto(_url(site, "en", path))
+        shot = ARTIFACTS / f"{name}-{label}.png"
+        tab.screenshot(path=str(shot), full_page=False)
+        assert shot.stat().st_size > 10_000
+    context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_kind_passes_axe_and_requests_nothing_outside(
+    page: Page, site: str, language: str
+) -> None:
+    axe = Axe()
+    found = {}
+    for kind, path in PAGE_KINDS.items():
+        page.goto(_url(site, language, path))
+        result = axe.run(page)
+        serious = [
+            (v["id"], len(v["nodes"]))
+            for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            found[kind] = serious
+    assert found == {}
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+DESCRIBE_FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e) return "";
+  return [e.getAttribute("href") || "", e.className || "", e.getAttribute("aria-label") || ""]
+    .join("|");
+}"""
+
+
+def test_the_keyboard_reaches_search_version_language_and_every_link(page: Page, site: str) -> None:
+    page.goto(_url(site, "en", "values/val-004/"))
+    page.locator(".md-version").wait_for()
+    reached: list[str] = []
+    for _ in range(500):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(DESCRIBE_FOCUS))
+    joined = "\n".join(reached)
+    assert "md-search__input" in joined
+    assert "md-version__current" in joined
+    assert "Select language" in joined
+    links = page.locator("article a[href]")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    reached_hrefs = {item.split("|", 1)[0] for item in reached}
+    assert hrefs <= reached_hrefs
