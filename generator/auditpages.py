@@ -110,7 +110,10 @@ def score(planner: Planner, parameter: Parameter) -> str:
     }
 
 
-def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> list[Page]:
+def plan_audit(
+    planner: Planner, result: Audit, files: Mapping[str, bytes], *, pdf: bool = False
+) -> list[Page]:
+    """The audit pages; with `pdf`, the downloads also offer the PDF the build prints."""
     handbook, links, _ = planner.handbook, planner.links, planner._
     values = planner.active_values()
     norms = planner.active_norms()
@@ -134,6 +137,15 @@ def plan_audit(planner: Planner, result: Audit, files: Mapping[str, bytes]) -> l
         for path, content in files.items()
         if path.startswith(DOWNLOADS + "/")
     ]
+    if pdf:
+        listed.append(
+            Download(
+                "handbook.pdf",
+                f"{DOWNLOADS}/handbook.pdf",
+                _("the whole handbook of this version and language, for print"),
+                0,
+            )
+        )
     published_hash = manifest_hash(files)
     parameters_of = {
         n.id: tuple(

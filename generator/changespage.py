@@ -16,6 +16,7 @@ from generator.pages import NavEntry, Page, Planner
 from generator.releases import RELEASE_FILE, Release, ReleaseContext
 
 PAGE = "changes/index.md"
+PRINT_PAGE = "print/index.md"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,39 @@ def plan_changes(
         },
     )
     return [page], files
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What the printed handbook's cover says of the edition."""
+
+    version: str
+    date: dt.date
+    manifest: str
+
+
+def plan_print(
+    planner: Planner, context: ReleaseContext, manifest_sha256: str, today: dt.date
+) -> Page:
+    """The whole handbook on one page, for print and for the PDF: a cover, the contents, then
+    every value with its norms (each norm under the value it is published under)."""
+    current = context.current
+    edition = Edition(
+        current.version if current else planner._("not yet released"),
+        current.date if current else today,
+        manifest_sha256,
+    )
+    values = [
+        (value, [planner.norm_view(n) for n in planner.own_norms(value)])
+        for value in planner.active_values()
+    ]
+    return Page(
+        PRINT_PAGE,
+        "print.md.j2",
+        planner.text(planner.handbook.settings.title),
+        {"edition": edition, "values": values},
+        meta={"hide": ["navigation", "toc"], "search": {"exclude": True}},
+    )
 
 
 def changes_nav() -> list[NavEntry]:

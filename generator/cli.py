@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import logging
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -85,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
     release.set_defaults(run=_release)
 
+    printed = commands.add_parser(
+        "pdf", help="print a built site's handbook to one PDF per language (Chromium)"
+    )
+    printed.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    printed.add_argument("--out", type=Path, default=Path("pdf"), help="folder for the PDFs")
+    printed.set_defaults(run=_pdf)
+
     asof = commands.add_parser("asof", help="which norms and parameters were in force on a date")
     asof.add_argument("date", type=_date)
     asof.add_argument("--channel", default=None, help="only this moment of truth")
@@ -150,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     build.add_argument("-d", "--site-dir", type=Path, default=None)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument(
+        "--offline", action="store_true", help="a site that works opened from disk (file://)"
+    )
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="serve the site and rebuild on every YAML edit")
@@ -248,6 +260,31 @@ def _diff(args: argparse.Namespace) -> int:
     old_label, new_label = args.old, args.new or "working tree"
     show = {"markdown": changes_markdown, "text": changes_text, "json": changes_json}
     sys.stdout.write(show[args.format](changes, old_label, new_label))
+    return EXIT_OK
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from generator.pdf import PdfError, print_pdf
+
+    pages = sorted(args.site_dir.glob("*/print/index.html")) or sorted(
+        args.site_dir.glob("print/index.html")
+    )
+    if not pages:
+        print(
+            f"handbook: no built handbook in {args.site_dir}; run `handbook build`", file=sys.stderr
+        )
+        return EXIT_USAGE
+    for page in pages:
+        language = page.parent.parent.name if page.parent.parent != args.site_dir else ""
+        name = f"handbook-{language}.pdf" if language else "handbook.pdf"
+        try:
+            title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)
+            footer = html.unescape(title.group(1)).strip() if title else language
+            written = print_pdf(page, args.out / name, footer)
+        except PdfError as error:
+            print(f"handbook: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {written} ({written.stat().st_size:,} bytes)")
     return EXIT_OK
 
 
@@ -439,6 +476,7 @@ def _build(args: argparse.Namespace) -> int:
             strict=args.strict,
             site_dir=args.site_dir,
             languages=_languages(args.config_file),
+            offline=args.offline,
         )
     except (Abort, BuildError, ConfigurationError) as error:
         print(f"handbook: build failed, the previous site is unchanged: {error}", file=sys.stderr)

@@ -182,6 +182,16 @@ class Planner:
             key=lambda n: id_order(n.id),
         )
 
+    def own_norms(self, value: Value) -> list[Norm]:
+        """The norms published on this value's page (a norm serving several values is
+        published under the first of them)."""
+        page = _value_page(value)
+        return [
+            n
+            for n in self.links.active_norms_of_value.get(value.id, ())
+            if self.homes.get(n.id, ("", None))[0] == page
+        ]
+
     def norm_view(self, norm: Norm) -> NormView:
         parameters = self.links.active_parameters_of_norm.get(norm.id, ())
         by_channel = tuple(

@@ -78,6 +78,7 @@ def build_pages(
     strict: bool = False,
     releases: ReleaseContext | None = None,
     language: str | None = None,
+    pdf: bool = False,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
     validation = validate(standards, today=today)
@@ -89,5 +90,6 @@ def build_pages(
         override=templates,
         releases=releases or ReleaseContext((), None, None, None),
         language=language,
+        pdf=pdf,
     )
     return validation, rendered

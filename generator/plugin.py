@@ -21,8 +21,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
@@ -44,6 +45,8 @@ from generator.report import as_text
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
 SCRIPT = "assets/handbook.js"
+PDF_VARIABLE = "HANDBOOK_PDF"
+PDF_FILE = "audit/downloads/handbook.pdf"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
 SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
     # lunr language and the pipeline steps kept.
@@ -138,6 +141,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 templates=templates,
                 releases=release_context(standards, self.config.site_branch, language or ""),
                 language=language,
+                pdf=os.environ.get(PDF_VARIABLE) == "1",
             )
         except InvalidHandbookError as invalid:
             report = as_text(
@@ -205,10 +209,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError(
                     f"docs/{path} is also generated from the standards; rename or remove it"
                 )
-            files.append(File.generated(config, path, content=markdown))
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV if path == PRINT_PAGE else InclusionLevel.UNDEFINED
+            )
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.rendered.files.items():
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Under `handbook release` (HANDBOOK_PDF=1), print the handbook to a PDF among the
+        version's downloads."""
+        if os.environ.get(PDF_VARIABLE) != "1" or self.rendered is None:
+            return
+        from generator.pdf import PdfError, print_pdf
+
+        site = Path(config.site_dir)
+        version = os.environ.get("MIKE_DOCS_VERSION", "")
+        footer = " · ".join(part for part in (config.site_name, version) if part)
+        try:
+            print_pdf(site / "print" / "index.html", site / PDF_FILE, footer)
+        except PdfError as error:
+            raise PluginError(f"the PDF could not be printed: {error}") from None
 
     def _hand_written_in_language(self, files: Files, config: MkDocsConfig) -> Files:
         """`docs/ru/about.md` is the Russian `about.md`: it replaces it in the Russian build,

@@ -28,7 +28,7 @@ from generator.diff import Changes, diff
 from generator.load import load_handbook
 from generator.model import Handbook, Norm, Parameter, id_order
 from generator.pipeline import validate
-from generator.plugin import LANGUAGE_VARIABLE
+from generator.plugin import LANGUAGE_VARIABLE, PDF_VARIABLE
 from generator.releases import (
     GitError,
     Release,
@@ -130,6 +130,7 @@ def publish(
         "HANDBOOK_RELEASE_DATE": date.isoformat(),
         "HANDBOOK_RELEASE_TITLE": title or version,
         "SOURCE_DATE_EPOCH": _epoch(date),
+        PDF_VARIABLE: "1",
         "NO_MKDOCS_2_WARNING": "1",
     }
     before = _branch_head(repo, branch)

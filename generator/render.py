@@ -29,7 +29,7 @@ from generator.auditpages import (
     score,
     wrap,
 )
-from generator.changespage import changes_nav, plan_changes
+from generator.changespage import changes_nav, plan_changes, plan_print
 from generator.i18n import translations
 from generator.model import Handbook
 from generator.pages import NavEntry, Page, Planner
@@ -83,6 +83,7 @@ def render_handbook(
     override: Path | None = None,
     language: str | None = None,
     releases: ReleaseContext | None = None,
+    pdf: bool = False,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site."""
@@ -107,7 +108,8 @@ def render_handbook(
     plan = [
         *planner.plan(),
         *changes,
-        *plan_audit(planner, audit(handbook, today=today), files),
+        *plan_audit(planner, audit(handbook, today=today), files, pdf=pdf),
+        plan_print(planner, history, manifest_hash(files), today),
     ]
     pages: dict[str, str] = {}
     for page in plan:

@@ -39,11 +39,14 @@ def build_site(
     strict: bool = False,
     site_dir: Path | None = None,
     languages: tuple[str, ...] = (),
+    offline: bool = False,
 ) -> Path:
     """Build the site of `config_file` and return where it is.
 
     With several languages, each is a build of its own into `<site>/<lang>/` (its own search
     index and stemmer), and the site's root page sends the reader to the first language.
+    `offline` makes a site that works opened from disk (file://): Material's offline plugin
+    links pages as files and puts the search index into a script.
     """
     target = Path(site_dir) if site_dir is not None else None
     if target is None:
@@ -53,25 +56,35 @@ def build_site(
     try:
         if len(languages) > 1:
             for language in languages:
-                _build_one(config_file, staging / language, strict, language)
+                _build_one(config_file, staging / language, strict, language, offline)
             (staging / "index.html").write_text(
-                REDIRECT.format(target=f"{languages[0]}/"), encoding="utf-8"
+                # From disk a folder is not a page: name the file.
+                REDIRECT.format(target=f"{languages[0]}/" + ("index.html" if offline else "")),
+                encoding="utf-8",
             )
         else:
-            _build_one(config_file, staging, strict, None)
+            _build_one(config_file, staging, strict, None, offline)
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def _build_one(config_file: Path, site_dir: Path, strict: bool, language: str | None) -> None:
+def _build_one(
+    config_file: Path, site_dir: Path, strict: bool, language: str | None, offline: bool
+) -> None:
     previous = os.environ.get(LANGUAGE_VARIABLE)
     if language is not None:
         os.environ[LANGUAGE_VARIABLE] = language
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         config.site_dir = str(site_dir)
+        if offline and "material/offline" not in config.plugins:
+            from material.plugins.offline.plugin import OfflinePlugin  # type: ignore[import-untyped]
+
+            plugin = OfflinePlugin()
+            plugin.load_config({})
+            config.plugins["material/offline"] = plugin
         build(config)
     finally:
         if previous is None:

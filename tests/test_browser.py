@@ -45,6 +45,7 @@ PAGE_KINDS = {
     "downloads": "audit/downloads/",
     "checklist": "checklists/phone/",
     "about": "about/",
+    "print": "print/",
 }
 
 
@@ -272,3 +273,67 @@ def test_the_keyboard_reaches_search_version_language_and_every_link(page: Page,
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
     reached_hrefs = {item.split("|", 1)[0] for item in reached}
     assert hrefs <= reached_hrefs
+
+
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page[^s]")
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(PAGE_OBJECT.findall(pdf))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_release_offers_a_pdf_of_the_whole_handbook(
+    page: Page, site: str, language: str
+) -> None:
+    page.goto(_url(site, language, "audit/downloads/"))
+    link = page.locator("article a[href$='handbook.pdf']")
+    expect(link).to_have_count(1)
+    response = page.request.get(_url(site, language, "audit/downloads/handbook.pdf"))
+    assert response.ok
+    pdf = response.body()
+    assert pdf.startswith(b"%PDF-")
+    # A cover and contents, then a page or more for every norm in force.
+    assert _page_count(pdf) > 35
+
+
+def test_handbook_pdf_prints_a_built_site(small: Path, tmp_path: Path) -> None:
+    assert run_cli("build", cwd=small).code == 0
+    result = run_cli("pdf", "--out", str(tmp_path / "pdf"), cwd=small)
+    assert result.code == 0, result.stderr
+    pdf = (tmp_path / "pdf" / "handbook.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert _page_count(pdf) >= 3  # the cover and contents, then one page per norm
+
+
+def test_the_site_works_opened_from_disk(
+    browser: Browser, example_project: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "offline"
+    shutil.copytree(example_project, project, ignore=shutil.ignore_patterns("site"))
+    result = run_cli("build", "--offline", cwd=project)
+    assert result.code == 0, result.stderr
+    home = (project / "site" / "index.html").as_uri()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(home)
+    tab.wait_for_url(re.compile(r"/en/index\.html$"))
+    tab.locator("article").get_by_role("link", name="No surprises", exact=True).click()
+    expect(tab.locator("h1")).to_have_text(re.compile(r"^No surprises"))
+    tab.locator("button[aria-label='Select language']").hover()
+    tab.locator("a.md-select__link[hreflang=tr]").click()
+    tab.wait_for_url(re.compile(r"/tr/values/val-004\.html$"))
+    context.close()
+    # Search runs in a web worker, which Chromium refuses to start from a file:// page unless
+    # told to allow it (Firefox allows it); with that, the index built into the page is used.
+    local = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--allow-file-access-from-files"]
+    )
+    tab = local.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(home)
+    tab.wait_for_url(re.compile(r"/en/index\.html$"))
+    search = tab.locator("input.md-search__input")
+    search.click()
+    search.fill("unannounced")
+    expect(tab.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    local.close()

@@ -111,6 +111,7 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
         "checklists/phone.md",
         "index.md",
         "norms/index.md",
+        "print/index.md",
         "values/index.md",
         "values/val-001.md",
         "values/val-002.md",
