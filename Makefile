@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages browser
+.PHONY: setup site serve test lint lock clean messages browser bench
 
 setup: $(VENV)/.installed
 
@@ -30,8 +30,8 @@ serve: site
 	$(BIN)/handbook serve --dev-addr $(ADDR)
 
 lint: setup
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
@@ -54,6 +54,10 @@ messages: setup
 	  --sort-output -o generator/locale/handbook.pot .
 	$(BIN)/pybabel update -D handbook -i generator/locale/handbook.pot -d generator/locale \
 	  --no-fuzzy-matching
+
+# Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.
+bench: setup
+	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3
 
 # Maintainers only: re-pin requirements.lock after editing requirements.in.
 lock:

@@ -265,6 +265,7 @@ class _Assembly:
             return
         model = SECTION_MODELS[section]
         noun = SECTION_NOUN[section]
+        fields_of = _by_item(parsed.positions, section)
         for index, raw in enumerate(body):
             path: NodePath = (section, index)
             raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -275,7 +276,7 @@ class _Assembly:
                     self.unreadable.add(raw_id)
                 self.unreadable_refs.update(_mentioned_ids(raw))
                 continue
-            origin = Origin(parsed.positions[path], _relative(parsed.positions, path))
+            origin = Origin(parsed.positions[path], fields_of.get(index, {}))
             assert isinstance(item, Term | Value | Norm | Parameter)
             key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
             if key in self.origins:
@@ -312,13 +313,16 @@ def _mentioned_ids(raw: Data) -> set[str]:
     return found
 
 
-def _relative(positions: Mapping[NodePath, Location], prefix: NodePath) -> dict[NodePath, Location]:
-    size = len(prefix)
-    return {
-        path[size:]: location
-        for path, location in positions.items()
-        if len(path) > size and path[:size] == prefix
-    }
+def _by_item(
+    positions: Mapping[NodePath, Location], section: str
+) -> dict[int, dict[NodePath, Location]]:
+    """The positions inside each entry of a section, relative to the entry, in one pass over
+    the file's positions (not one pass per entry, which grows with the square of the file)."""
+    grouped: dict[int, dict[NodePath, Location]] = {}
+    for path, location in positions.items():
+        if len(path) > 2 and path[0] == section and isinstance(path[1], int):
+            grouped.setdefault(path[1], {})[path[2:]] = location
+    return grouped
 
 
 def _validate(

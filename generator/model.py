@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -275,9 +275,11 @@ def id_order(identifier: str) -> tuple[tuple[int, str], ...]:
     )
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """Where a node stands in the YAML, 1-based like an editor shows it."""
+class Location(NamedTuple):
+    """Where a node stands in the YAML, 1-based like an editor shows it.
+
+    A named tuple rather than a frozen dataclass: the loader makes one for every node of every
+    file, and a tuple is several times cheaper to create while just as immutable."""
 
     file: str
     line: int

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 import yaml
 
@@ -120,19 +121,49 @@ class _Builder:
 
     def run(self, parser: _Parser) -> None:
         documents = 0
+        file, result, stack = self.file, self.result, self.stack
+        scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+        starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        get_event = parser.get_event
+        # The loop runs once per node of every file: the commonest event (a scalar) is
+        # handled first, and an anchor or tag is looked at only when one is there.
         while True:
-            event = parser.get_event()
-            assert event is not None and event.start_mark is not None  # a stream always ends
-            if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
-                continue
-            if isinstance(event, yaml.StreamEndEvent):
-                return
+            event = get_event()
+            assert event is not None  # a stream always ends with StreamEndEvent
             mark = event.start_mark
-            location = Location(self.file, mark.line + 1, mark.column + 1)
-            if isinstance(event, yaml.DocumentStartEvent):
+            assert mark is not None
+            kind = type(event)
+            if kind is scalar:
+                event = cast(yaml.ScalarEvent, event)
+                location = Location(file, mark.line + 1, mark.column + 1)
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_and_tag(event, location, result)
+                top = stack[-1] if stack else None
+                if top is not None and top.mapping is not None and top.pending_key is None:
+                    self.key(top, event.value, location)
+                else:
+                    plain = event.implicit[0] and event.tag is None
+                    value = resolve_plain(event.value) if plain else event.value
+                    self.value(value, location, refused=event.tag not in (None, "!"))
+                continue
+            if kind in ends:
+                frame = stack.pop()
+                if not frame.discard:
+                    data = frame.mapping if frame.mapping is not None else tuple(frame.items)
+                    self.value(data, result.positions[frame.path])
+                elif not frame.is_key and stack and stack[-1].pending_key == _SKIP:
+                    stack[-1].pending_key = None
+                continue
+            if kind in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
+                continue
+            if kind is yaml.StreamEndEvent:
+                return
+            location = Location(file, mark.line + 1, mark.column + 1)
+            if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    self.result.problems.append(
+                    result.problems.append(
                         Diagnostic(
                             Rule.MULTIPLE_DOCUMENTS,
                             location,
@@ -142,27 +173,15 @@ class _Builder:
                     )
                     return
                 continue
-            _refuse_anchor_and_tag(event, location, self.result)
-            top = self.stack[-1] if self.stack else None
-            if isinstance(event, yaml.AliasEvent | yaml.ScalarEvent):
+            _refuse_anchor_and_tag(event, location, result)
+            top = stack[-1] if stack else None
+            if kind is alias:
                 if top is not None and top.expects_key:
-                    text = event.value if isinstance(event, yaml.ScalarEvent) else None
-                    self.key(top, text, location)
-                elif isinstance(event, yaml.ScalarEvent):
-                    plain = event.implicit[0] and event.tag is None
-                    value = resolve_plain(event.value) if plain else event.value
-                    self.value(value, location, refused=event.tag not in (None, "!"))
+                    self.key(top, None, location)
                 else:
                     self.value(None, location, refused=True)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif kind in starts:
                 self.open(event, location, top)
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                frame = self.stack.pop()
-                if not frame.discard:
-                    data = frame.mapping if frame.mapping is not None else tuple(frame.items)
-                    self.value(data, self.result.positions[frame.path])
-                elif not frame.is_key and self.stack and self.stack[-1].pending_key == _SKIP:
-                    self.stack[-1].pending_key = None
 
     def open(self, event: yaml.Event, location: Location, top: _Frame | None) -> None:
         mapping: dict[str, Data] | None = {} if isinstance(event, yaml.MappingStartEvent) else None

@@ -1,0 +1,1 @@
+"""Benchmarks of the handbook generator: synthetic handbooks and the timing script."""

@@ -1,0 +1,90 @@
+"""Time the handbook at company scale: `python -m benchmarks.run --sizes 1000 10000`.
+
+For each size, a synthetic handbook is written once; then each step runs as a separate
+process, as a user runs it (cold: nothing cached in memory), `--runs` times. The table gives
+the median wall time, the peak resident memory of the process and the items handled per
+second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import write
+
+STEPS = ("validate", "build", "rebuild")
+
+
+def _measure(command: list[str], cwd: Path, timeout: float) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB and exit code of one run of `command`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            return time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+        if time.perf_counter() > deadline:
+            process.kill()
+            os.wait4(process.pid, 0)
+            return float("nan"), 0, -9
+        time.sleep(0.01)
+
+
+def _edit_one_file(project: Path) -> None:
+    """A policy owner's change: one statement in one file."""
+    target = project / "standards" / "value-0001.yml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("statement: '", "statement: 'Edited. ", 1), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
+    args = parser.parse_args(argv)
+    handbook = [sys.executable, "-m", "generator.cli"]
+    commands = {
+        "validate": [*handbook, "validate", "standards"],
+        "build": [*handbook, "build"],
+        "rebuild": [*handbook, "build"],
+    }
+    print(f"{'norms':>7} {'items':>7} {'step':<9} {'median s':>9} {'peak MiB':>9} {'items/s':>9}")
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as scratch:
+        for size in args.sizes:
+            project = write(Path(scratch) / f"n{size}", size)
+            items = size + max(1, size // 50) + 5 * size
+            for step in STEPS:
+                times, peaks, codes = [], [], []
+                for _ in range(args.runs):
+                    if step == "rebuild":
+                        _edit_one_file(project)
+                    seconds, peak, code = _measure(commands[step], project, args.timeout)
+                    times.append(seconds)
+                    peaks.append(peak)
+                    codes.append(code)
+                median = statistics.median(times)
+                failed = next((c for c in codes if c != 0), 0)
+                rate = f"{items / median:9.0f}" if median == median and not failed else "        -"
+                note = "" if not failed else f"  (exit {failed})"
+                print(
+                    f"{size:>7} {items:>7} {step:<9} {median:9.2f} {max(peaks) / 1024:9.0f} "
+                    f"{rate}{note}",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
