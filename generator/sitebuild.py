@@ -44,7 +44,7 @@ def build_site(
     """Build the site of `config_file` and return where it is.
 
     With several languages, each is a build of its own into `<site>/<lang>/` (its own search
-    index and stemmer), and the site's root page sends the reader to the first language.
+    index and search language), and the site's root page sends the reader to the first language.
     `offline` makes a site that works opened from disk (file://): Material's offline plugin
     links pages as files and puts the search index into a script.
     """
