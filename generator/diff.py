@@ -488,9 +488,40 @@ def _md_entry(change: ItemChange) -> str:
     return " · ".join([head, *_added_details(change, _md)])
 
 
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+
+
+def _language_map(value: object) -> dict[str, str] | None:
+    if (
+        isinstance(value, dict)
+        and value
+        and all(
+            isinstance(k, str) and _LANGUAGE_KEY.fullmatch(k) and isinstance(v, str)
+            for k, v in value.items()
+        )
+    ):
+        return value
+    return None
+
+
+def _per_language(fields: tuple[FieldChange, ...]) -> Iterator[FieldChange]:
+    """A translated text that changed is shown language by language, and only the languages
+    whose wording changed: a reviewer reads the one sentence that moved, not all four."""
+    for field in fields:
+        before, after = _language_map(field.before), _language_map(field.after)
+        if before is None or after is None:
+            yield field
+            continue
+        for language in dict.fromkeys([*before, *after]):
+            if before.get(language) != after.get(language):
+                yield FieldChange(
+                    f"{field.field} [{language}]", before.get(language), after.get(language)
+                )
+
+
 def _md_fields(change: ItemChange) -> list[str]:
     lines: list[str] = []
-    for field in change.fields:
+    for field in _per_language(change.fields):
         if change.change == "retired" and field.field == "status":
             continue  # the section says it
         shown = _shown(field)
@@ -591,7 +622,7 @@ def _text_entry(change: ItemChange) -> str:
 
 def _text_fields(change: ItemChange) -> list[str]:
     lines: list[str] = []
-    for field in change.fields:
+    for field in _per_language(change.fields):
         if change.change == "retired" and field.field == "status":
             continue
         shown = _shown(field)

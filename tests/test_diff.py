@@ -463,3 +463,24 @@ def test_a_handbook_against_itself_has_no_changes(old: Handbook) -> None:
     document = json.loads(changes_json(same, "v1.0", "v1.0"))
     assert set(document["summary"].values()) == {0}
     assert document["items"] == document["impacts"] == document["problems"] == []
+
+
+def test_a_translation_change_is_shown_for_the_language_that_changed(tmp_path: Path) -> None:
+    folders = []
+    for name, russian in (("old", "Улыбайтесь."), ("new", "Улыбайтесь клиенту.")):
+        folder = tmp_path / name / "standards"
+        shutil.copytree(FIXTURES / "small" / "standards", folder)
+        norms = folder / "norms.yml"
+        norms.write_text(
+            norms.read_text(encoding="utf-8").replace(
+                "    statement: Greet every customer within five seconds of eye contact.\n",
+                f"    statement:\n      en: Greet every customer.\n      ru: {russian}\n",
+            ),
+            encoding="utf-8",
+        )
+        folders.append(folder)
+    old, new = (load_handbook(f).handbook for f in folders)
+    assert old is not None and new is not None
+    markdown = changes_markdown(diff(old, new), "old", "new")
+    assert "statement \\[ru\\]: ~~Улыбайтесь\\.~~ → **Улыбайтесь клиенту\\.**" in markdown
+    assert "\\[en\\]" not in markdown
