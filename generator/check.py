@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.model import (
+    SECTION_NOUN,
     Channel,
     Handbook,
     Item,
@@ -116,7 +117,8 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 Rule.UNKNOWN_REFERENCE,
                 origin.of(*path),
-                f"{item.id} names `{target}` in `{path[0]}`, but no {_NOUNS[where]} has that id",
+                f"{item.id} names `{target}` in `{path[0]}`, "
+                f"but no {SECTION_NOUN[where]} has that id",
                 _suggest(target, known, where),
                 (item.id, target),
             )
@@ -133,20 +135,6 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
                     _suggest(category, terms.get("categories", []), "categories"),
                     (channel.id, category),
                 )
-
-
-_NOUNS = {
-    "values": "value",
-    "norms": "norm",
-    "parameters": "parameter",
-    "channels": "channel",
-    "categories": "category",
-    "audiences": "audience",
-    "factors": "factor",
-    "pillars": "pillar",
-    "owners": "owner",
-    "methods": "method",
-}
 
 
 def _each(

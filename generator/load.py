@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.model import (
+    SECTION_NOUN,
     TAXONOMY_SECTIONS,
     Channel,
     Handbook,
@@ -44,18 +45,6 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "values": Value,
     "norms": Norm,
     "parameters": Parameter,
-}
-SECTION_NOUN = {
-    "channels": "channel",
-    "categories": "category",
-    "audiences": "audience",
-    "factors": "factor",
-    "pillars": "pillar",
-    "owners": "owner",
-    "methods": "method",
-    "values": "value",
-    "norms": "norm",
-    "parameters": "parameter",
 }
 ID_EXAMPLES = {
     "values": "VAL-001",

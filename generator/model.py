@@ -262,6 +262,18 @@ TAXONOMY_SECTIONS = (
     "methods",
 )
 ITEM_SECTIONS = ("values", "norms", "parameters")
+SECTION_NOUN = {  # one of a section, as messages name it
+    "channels": "channel",
+    "categories": "category",
+    "audiences": "audience",
+    "factors": "factor",
+    "pillars": "pillar",
+    "owners": "owner",
+    "methods": "method",
+    "values": "value",
+    "norms": "norm",
+    "parameters": "parameter",
+}
 
 Item = Value | Norm | Parameter
 
