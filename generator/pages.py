@@ -282,6 +282,7 @@ class Planner:
                 },
             )
         )
+        in_force = self.active_norms()
         for channel in channels:
             parameters = links.active_parameters_of_channel.get(channel.id, ())
             pages.append(
@@ -292,7 +293,7 @@ class Planner:
                     {
                         "channel": channel,
                         "sections": self.sections(parameters, "categories"),
-                        "norms": [n for n in self.active_norms() if channel.id in n.channels],
+                        "norms": [n for n in in_force if channel.id in n.channels],
                     },
                 )
             )
@@ -357,9 +358,3 @@ class Planner:
 
 def _value_page(value: Value) -> str:
     return f"values/{value.id.lower()}.md"
-
-
-def _number(value: int | float | str) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -38,6 +38,21 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def golden(name: str, actual: str) -> None:
+    """Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff after)."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` and return what it printed; a failure fails the test."""
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
 def copy_handbook(source: Path, target: Path) -> Path:
     """A writable copy of a handbook project (standards/, docs/, mkdocs.yml …)."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".*"))

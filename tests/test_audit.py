@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from generator.audit import Audit, audit
 from generator.load import load_handbook
-from tests.conftest import FIXTURES, GOLDEN, run_cli
+from tests.conftest import FIXTURES, golden, run_cli
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -110,20 +109,13 @@ def test_overdue_reviews_depend_on_the_given_day(small: Path) -> None:
     assert [n.id for n in late] == ["NRM-001"]
 
 
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize(("fmt", "golden"), [("text", "audit.txt"), ("json", "audit.json")])
-def test_audit_command_output_is_pinned(fmt: str, golden: str) -> None:
+@pytest.mark.parametrize(("fmt", "expected"), [("text", "audit.txt"), ("json", "audit.json")])
+def test_audit_command_output_is_pinned(fmt: str, expected: str) -> None:
     result = run_cli(
         "audit", "standards", "--format", fmt, "--today", "2026-11-22", cwd=FIXTURES / "small"
     )
     assert result.code == 0, result.stderr
-    _golden(golden, result.stdout)
+    golden(expected, result.stdout)
 
 
 def test_audit_command_fails_on_a_traceability_error(small: Path) -> None:

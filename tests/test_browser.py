@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, git, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,6 @@ PAGE_KINDS = {
     "about": "about/",
     "print": "print/",
 }
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture(scope="module")

@@ -7,34 +7,26 @@ Golden files pin the output byte for byte; after an intended change, regenerate 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, GOLDEN, run_cli
+from tests.conftest import FIXTURES, golden, run_cli
 
 MISTAKES = FIXTURES / "mistakes"
 
 
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
-    ("fmt", "golden"),
+    ("fmt", "expected"),
     [("text", "validate.txt"), ("json", "validate.json"), ("github", "validate.github.txt")],
 )
-def test_validate_output_is_pinned(fmt: str, golden: str) -> None:
+def test_validate_output_is_pinned(fmt: str, expected: str) -> None:
     result = run_cli(
         "validate", "standards", "--format", fmt, "--today", "2026-11-22", cwd=MISTAKES
     )
     assert result.code == 1
     assert result.stderr == ""
-    _golden(golden, result.stdout)
+    golden(expected, result.stdout)
 
 
 def test_json_report_agrees_with_the_text_report() -> None:

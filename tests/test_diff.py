@@ -10,7 +10,6 @@ and review the diff like any other change.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from generator.diff import (
 )
 from generator.load import load_handbook
 from generator.model import Handbook, Location
-from tests.conftest import FIXTURES, GOLDEN
+from tests.conftest import FIXTURES, golden
 
 DIFF = FIXTURES / "diff"
 OWNER = "head-of-service"
@@ -81,13 +80,6 @@ def _line_of(path: Path, needle: str, after: str = "") -> int:
     lines = path.read_text(encoding="utf-8").split("\n")
     start = next(i for i, line in enumerate(lines) if after in line)
     return next(i for i, line in enumerate(lines) if i >= start and needle in line) + 1
-
-
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -346,16 +338,16 @@ def test_impact_of_a_retired_value_is_what_served_it_before(tmp_path: Path) -> N
 
 # --- the outputs ------------------------------------------------------------------------------
 def test_markdown_summary_is_pinned(changes: Changes) -> None:
-    _golden("diff.md", changes_markdown(changes, "v1.0", "working tree"))
+    golden("diff.md", changes_markdown(changes, "v1.0", "working tree"))
 
 
 def test_text_summary_is_pinned(changes: Changes) -> None:
-    _golden("diff.txt", changes_text(changes, "v1.0", "working tree"))
+    golden("diff.txt", changes_text(changes, "v1.0", "working tree"))
 
 
 def test_json_is_pinned_and_agrees_with_the_model(changes: Changes) -> None:
     text = changes_json(changes, "v1.0", "working tree")
-    _golden("diff.json", text)
+    golden("diff.json", text)
     document = json.loads(text)
     assert document["summary"] == {
         "added": 2,

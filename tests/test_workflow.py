@@ -14,22 +14,9 @@ import yaml
 
 from generator.codeowners import codeowners
 from generator.load import load_handbook
-from tests.conftest import GOLDEN, ROOT, run_cli
+from tests.conftest import GOLDEN, ROOT, git, golden, run_cli
 
 pytestmark = pytest.mark.slow
-
-
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture
@@ -241,7 +228,7 @@ def test_github_check_on_a_bad_pull_request(repo: Path, tmp_path: Path) -> None:
         {"GITHUB_BASE_REF": "main", "GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert validate.returncode == 1
-    _golden("workflow-bad.annotations.txt", validate.stdout)
+    golden("workflow-bad.annotations.txt", validate.stdout)
     assert "::error file=standards/norms.yml,line=" in validate.stdout
     # The summary step still runs, and says the standards could not be compared.
     assert describe.returncode == 1
@@ -259,7 +246,7 @@ def test_github_check_on_a_good_pull_request(repo: Path, tmp_path: Path) -> None
     assert validate.returncode == 0, validate.stdout
     assert validate.stdout == ""
     assert describe.returncode == 0, describe.stderr
-    _golden("workflow-good.summary.md", summary.read_text(encoding="utf-8"))
+    golden("workflow-good.summary.md", summary.read_text(encoding="utf-8"))
     assert (repo / "handbook-diff.md").read_text(encoding="utf-8") == summary.read_text(
         encoding="utf-8"
     )
@@ -293,7 +280,7 @@ def test_codeowners_is_golden_and_stable() -> None:
     text = codeowners(handbook, "standards")
     assert text == codeowners(handbook, "standards")
     assert text == (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
-    _golden("CODEOWNERS", text)
+    golden("CODEOWNERS", text)
 
 
 def test_validate_warns_when_codeowners_is_out_of_date(repo: Path) -> None:
