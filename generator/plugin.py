@@ -8,6 +8,7 @@ and the template overrides so that `mkdocs serve` reloads on every edit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -49,17 +50,17 @@ PDF_VARIABLE = "HANDBOOK_PDF"
 PDF_FILE = "audit/downloads/handbook.pdf"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
 SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
-    # lunr language and the pipeline steps kept.
-    # Material's search adds a wildcard to every word typed, and lunr does not stem wildcard
-    # terms: a stemmed index would then miss full words. So, like Material's own default,
-    # words are matched by their beginning, with each language's stop words. Latvian has no
-    # lunr support at all: nothing English is applied to it (the English trimmer would even
-    # cut letters such as ā and š off the ends of words).
-    "en": ("en", ["stopWordFilter"]),
-    "ru": ("ru", ["stopWordFilter"]),
-    "tr": ("tr", ["stopWordFilter"]),
+    # lunr language and the pipeline steps kept. Material adds a wildcard to every word typed,
+    # which makes lunr skip stemming; `search-stemming.js`, run in the search worker, stems
+    # the typed word itself. Latvian has no lunr support at all: nothing English is applied to
+    # it (the English trimmer would even cut letters such as ā and š off the ends of words),
+    # so Latvian words are matched by their beginning.
+    "en": ("en", ["trimmer", "stopWordFilter", "stemmer"]),
+    "ru": ("ru", ["trimmer", "stopWordFilter", "stemmer"]),
+    "tr": ("tr", ["trimmer", "stopWordFilter", "stemmer"]),
     "lv": ("en", []),
 }
+SEARCH_WORKER = "assets/javascripts/workers/handbook-search.js"
 
 
 def release_context(standards: Path, branch: str, prefix: str = "") -> ReleaseContext:
@@ -215,6 +216,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.rendered.files.items():
             files.append(File.generated(config, path, content=content))
+        worker = _search_worker(config)
+        if worker is not None:
+            files.append(File.generated(config, SEARCH_WORKER, content=worker))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -257,3 +261,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.config.templates:
             server.watch(str(self._path(config, self.config.templates)))
         return server
+
+
+def _search_worker(config: MkDocsConfig) -> str | None:
+    """A search worker that runs Material's own and then stems what the reader types.
+
+    Material names its worker by content hash; the theme (`main.html`) is told which name to
+    replace with ours. None without the search plugin or Material."""
+    if config.plugins.get("material/search") is None and config.plugins.get("search") is None:
+        return None
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/javascripts/workers/search.*.min.js"))
+        if found:
+            original = found[0].name
+            break
+    else:
+        return None
+    config.extra["handbook_search_worker"] = {
+        "original": original,
+        "stemming": Path(SEARCH_WORKER).name,
+    }
+    patch = (Path(__file__).parent / "assets" / "search-stemming.js").read_text(encoding="utf-8")
+    return f"importScripts({json.dumps(original)});\n{patch}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -211,6 +213,23 @@ def test_every_internal_link_resolves(example_site: Path) -> None:
             assert target.is_file(), (page, href)
             if fragment:
                 assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), (page, href)
+
+
+def test_search_runs_materials_worker_with_stemming(example_site: Path) -> None:
+    """Every page starts the worker that stems typed words, and that worker loads Material's
+    own, which must exist in the site (its name changes with each Material release)."""
+    config = _page(example_site, "index.html").find("script", id="__config")
+    assert config is not None
+    worker_path = json.loads(config.get_text())["search"]
+    assert worker_path == "assets/javascripts/workers/handbook-search.js"
+    worker = (example_site / worker_path).read_text(encoding="utf-8")
+    imported = re.match(r'importScripts\("([^"]+)"\);', worker)
+    assert imported is not None, worker[:200]
+    assert (example_site / "assets/javascripts/workers" / imported[1]).is_file()
+    assert "lunr.QueryParser.prototype.parse" in worker
+    index = json.loads((example_site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["en"]
+    assert "stemmer" in index["config"]["pipeline"]
 
 
 def test_site_requests_nothing_from_outside_hosts(example_site: Path) -> None:
