@@ -30,8 +30,9 @@ class FieldLine:
 class ChangeLine:
     change: ItemChange
     fields: tuple[FieldLine, ...]
-    label: str
-    """What happened, in the reader's language: 'Added', 'Changed, re-traced' …"""
+    badges: tuple[tuple[str, str], ...]
+    """What happened: (key, label in the reader's language), e.g. ('changed', 'Changed'),
+    ('re-traced', 're-traced'); the key names the badge's colour."""
     kind: str
     """'value', 'norm' or 'parameter' in the reader's language."""
 
@@ -181,9 +182,12 @@ def _labels(planner: Planner) -> dict[str, str]:
 
 def _line(planner: Planner, change: ItemChange) -> ChangeLine:
     labels = _labels(planner)
-    label = labels[change.change] + (", " + labels["re-traced"] if change.retraced else "")
+    keys = (change.change, "re-traced") if change.retraced else (change.change,)
     return ChangeLine(
-        change, tuple(_field(planner, f) for f in change.fields), label, labels[change.kind]
+        change,
+        tuple(_field(planner, f) for f in change.fields),
+        tuple((key, labels[key]) for key in keys),
+        labels[change.kind],
     )
 
 

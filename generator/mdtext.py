@@ -101,6 +101,16 @@ def finalize(value: object) -> Markup:
     raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
 
 
+def css_string(text: str) -> Markup:
+    """A quoted CSS string for generated CSS (the printed page's footer): every character
+    other than a letter, digit or space is written as a CSS escape, so no text can end the
+    string, the rule or the `<style>` element it stands in."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in " ".join(text.split())
+    )
+    return Markup(f'"{escaped}"')
+
+
 def _number(value: int | float) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -29,6 +29,7 @@ from generator.diagnostics import Severity
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
 from generator.load import load_handbook
+from generator.mdtext import css_string
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -168,6 +169,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra["handbook_outdated"] = {
             "notice": str(escape(words("This is an earlier edition, kept as it was published."))),
             "link": str(escape(words("Read the edition in force."))),
+        }
+        # Printed from the browser, every page names the handbook and its edition.
+        edition = os.environ.get("MIKE_DOCS_VERSION") or words("not yet published")
+        config.extra["handbook_print"] = {
+            "footer": str(css_string(f"{config.site_name} · {edition}")),
+            "skip": PRINT_PAGE,  # the PDF has its own footer (pdf.py)
         }
         if validation.handbook is not None:
             settings = validation.handbook.settings

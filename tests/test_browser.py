@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
@@ -319,6 +321,30 @@ def test_each_release_offers_a_pdf_of_the_whole_handbook(
     assert pdf.startswith(b"%PDF-")
     # A cover and contents, then a page or more for every norm in force.
     assert _page_count(pdf) > 35
+
+
+@pytest.mark.parametrize("path", ["values/val-004/", "channels/phone/", "checklists/phone/"])
+def test_a_page_printed_from_the_browser_names_the_edition_on_every_sheet(
+    page: Page, site: str, path: str
+) -> None:
+    """A reader prints a page with the browser's own Print: no menus, every sheet says which
+    handbook and edition it is from and its page number, and a value's norms each start a
+    sheet of their own."""
+    page.goto(_url(site, "en", path, version="1.0"))
+    norms = page.locator("article h3[id^='NRM-']").all_inner_texts()
+    sheets = [
+        sheet.extract_text() for sheet in pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    ]
+    assert len(sheets) >= 1
+    for number, sheet in enumerate(sheets, 1):
+        assert "Meridian Service Standards · 1.0" in sheet, (number, sheet[:200])
+        assert f"{number} / {len(sheets)}" in sheet
+        assert "Table of contents" not in sheet and "Type to start searching" not in sheet
+    tops = [" ".join(sheet.splitlines()[1:3]) for sheet in sheets]
+    for title in norms:
+        assert any(top.startswith(title.strip()[:30]) for top in tops), (title, tops)
+    if path.startswith("values/"):
+        assert len(norms) >= 2
 
 
 def test_handbook_pdf_prints_a_built_site(small: Path, tmp_path: Path) -> None:

@@ -157,10 +157,11 @@ def test_the_changes_page_lists_exactly_the_changes_made(history: dict[str, obje
     assert "compared with version 1.0" in text
     entries = set()
     for li in article.select("h2#by-value ~ h3 + ul > li"):
+        badges = ", ".join(b.get_text() for b in li.select(".hb-badge--change"))
         line = " ".join(li.get_text(" ").split())
-        found = re.match(r"^(.*?) ?: (value|norm|parameter) (\S+)", line)
-        assert found, line
-        entries.add(found.groups())
+        found = re.search(r"(value|norm|parameter) (\S+)", line)
+        assert found and badges, line
+        entries.add((badges, *found.groups()))
     assert entries == {
         ("Added", "norm", "NRM-003"),
         ("Added", "parameter", "PAR-005"),

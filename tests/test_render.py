@@ -57,6 +57,15 @@ def test_anchors_and_links_refuse_anything_unsafe() -> None:
     assert mdtext.link("../values/val-001.md#NRM-001") == "../values/val-001.md#NRM-001"
 
 
+def test_css_strings_cannot_end_the_string_the_rule_or_the_style_element() -> None:
+    written = str(mdtext.css_string('Acme "x"; } </style><script>alert(1)</script> \\ · 1.0'))
+    assert written.startswith('"') and written.endswith('"')
+    inner = written[1:-1]
+    assert not set(inner) & set("\"'<>;{}/")
+    assert inner.startswith("Acme \\22 x\\22 ")
+    assert mdtext.css_string("Меридиан · 2") == '"Меридиан \\b7  2"'
+
+
 def test_rendering_twice_gives_the_same_bytes(example: Handbook) -> None:
     assert (
         render_handbook(example, today=TODAY).pages == render_handbook(example, today=TODAY).pages

@@ -99,6 +99,48 @@ def test_home_page_points_to_every_moment_of_truth_and_value(
     assert "Meridian Service Group" in article.get_text()
 
 
+def test_badges_name_each_channel_category_and_status_the_same_way_everywhere(
+    example_site: Path, example: Handbook
+) -> None:
+    """A reader learns a badge once: the same channel or category is the same pill, with the
+    same words and the same link, on every page; every norm shown says it is in force."""
+    seen: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    pages = [
+        *_generated_pages(example_site),
+        *sorted((example_site / "audit").rglob("index.html")),
+    ]
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for badge in _article(soup).select(".hb-badge"):
+            classes = _attr(badge, "class").split()
+            kind = next(c for c in classes if c.count("--") == 1 and c.startswith("hb-badge--"))
+            key = next(c for c in classes if c.startswith(f"{kind}-"))
+            link = badge.parent
+            href = ""
+            if isinstance(link, Tag) and link.name == "a":
+                target = (path.parent / _attr(link, "href")).resolve()
+                href = str(target.relative_to(example_site.resolve()))
+            seen.setdefault((kind, key.removeprefix(f"{kind}-")), set()).add(
+                (badge.get_text(), href)
+            )
+    for section, kind in (("channels", "channel"), ("categories", "category")):
+        for term in example.taxonomy[section]:
+            assert seen[(f"hb-badge--{kind}", term.id)] == {
+                (
+                    term.title if isinstance(term.title, str) else term.title["en"],
+                    f"{section}/{term.id}",
+                )
+            }
+    assert seen[("hb-badge--status", "active")] == {("In force", "")}
+    norms_shown = _article(_page(example_site, "values/val-004/index.html")).select(
+        "h3[id^='NRM-']"
+    )
+    statuses = _article(_page(example_site, "values/val-004/index.html")).select(
+        ".hb-badge--status-active"
+    )
+    assert len(statuses) == len(norms_shown) > 0
+
+
 def test_each_value_page_lists_its_norms(example_site: Path, example: Handbook) -> None:
     for value in example.values:
         article = _article(_page(example_site, f"values/{value.id.lower()}/index.html"))
