@@ -100,7 +100,7 @@ def traceability_csv(handbook: Handbook, language: str | None = None) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for value, norm, parameter in _paths(handbook):
         writer.writerow(
-            (
+            _inert(
                 value.id if value else "",
                 _text(value.title, lang, handbook) if value else "",
                 norm.id if norm else "",
@@ -115,6 +115,17 @@ def traceability_csv(handbook: Handbook, language: str | None = None) -> bytes:
         )
     # The byte order mark makes Excel read the file as UTF-8 instead of the locale's code page.
     return buffer.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV injection")."""
+
+
+def _inert(*cells: str) -> tuple[str, ...]:
+    """A title such as `=HYPERLINK("http://…")` from YAML stays text when the CSV is opened in
+    Excel or LibreOffice: a leading apostrophe, which spreadsheets show as nothing, stops it
+    from being evaluated. (The workbook export types every text cell as text instead.)"""
+    return tuple(f"'{cell}" if cell.startswith(_FORMULA_START) else cell for cell in cells)
 
 
 def traceability_xlsx(handbook: Handbook, language: str | None = None) -> bytes:

@@ -326,6 +326,15 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
     assert sheet["B3"].value == "bell\ufffd and tab\ufffd"
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_inert(tmp_path: Path) -> None:
+    handbook = load(write_standards(tmp_path / "standards", values=TRICKY))
+    rows = list(csv.reader(io.StringIO(traceability_csv(handbook).decode("utf-8-sig"))))
+    titles = {row[0]: row[1] for row in rows[1:]}
+    assert titles["VAL-001"] == '\'=HYPERLINK("http://example.invalid","click")'
+    starts = {cell[:1] for row in rows[1:] for cell in row}
+    assert not starts & {"=", "+", "-", "@", "\t", "\r"}
+
+
 def test_xlsx_bytes_do_not_depend_on_the_clock(
     small: Handbook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
