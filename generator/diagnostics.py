@@ -30,7 +30,10 @@ class Rule(StrEnum):
     YAML_SYNTAX = "yaml-syntax"
     FILE_ENCODING = "file-encoding"
     FILE_TOO_LARGE = "file-too-large"
+    FILE_OUTSIDE = "file-outside-standards"
+    FILE_NAME_CLASH = "file-name-clash"
     TAB_INDENT = "tab-indent"
+    NESTING_TOO_DEEP = "nesting-too-deep"
     DUPLICATE_KEY = "duplicate-key"
     YAML_ALIAS = "yaml-alias"
     YAML_TAG = "yaml-tag"
@@ -81,6 +84,13 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.YAML_SYNTAX: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML syntax error"),
     Rule.FILE_ENCODING: RuleInfo(Family.STRUCTURE, Severity.ERROR, "File is not UTF-8"),
     Rule.FILE_TOO_LARGE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "File is too large"),
+    Rule.NESTING_TOO_DEEP: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Nesting is too deep"),
+    Rule.FILE_OUTSIDE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Link to a file outside the standards"
+    ),
+    Rule.FILE_NAME_CLASH: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "File names differ only in case or accents"
+    ),
     Rule.TAB_INDENT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Tab used for indentation"),
     Rule.DUPLICATE_KEY: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Key written twice"),
     Rule.YAML_ALIAS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML anchor or alias"),

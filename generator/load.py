@@ -7,7 +7,9 @@ and are still checked, and a policy owner sees every problem of a pull request i
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,15 +77,76 @@ class LoadResult:
 
 
 def discover(standards: Path) -> list[Path]:
-    """Every YAML file below `standards`, in a stable order; hidden folders are skipped."""
-    found = [
-        path
-        for pattern in ("*.yml", "*.yaml")
-        for path in standards.rglob(pattern)
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(standards).parts)
-    ]
+    """Every YAML file below `standards`, in a stable order; hidden folders are skipped.
+
+    Symbolic links are listed like files, never followed into folders (no cycles, no walk
+    out of the repository); `_refused_file` then decides whether one may be read."""
+    found: list[Path] = []
+    for folder, folders, files in os.walk(standards, followlinks=False):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        base = Path(folder)
+        found.extend(
+            base / name
+            for name in files
+            if name.endswith((".yml", ".yaml")) and not name.startswith(".")
+        )
+        # A linked folder is not walked: say so if it holds the standards' files elsewhere.
+        found.extend(
+            base / name
+            for name in folders
+            if (base / name).is_symlink() and not _inside(base / name, standards)
+        )
     return sorted(found, key=lambda p: p.relative_to(standards).as_posix())
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _refused_file(path: Path, standards: Path, display: str) -> Diagnostic | None:
+    """A link may point anywhere on the machine that builds the site (`/etc/passwd`,
+    `~/.ssh/…`, `/dev/zero`): only a regular file inside the standards folder is read."""
+    if path.is_symlink() and not _inside(path, standards):
+        return Diagnostic(
+            Rule.FILE_OUTSIDE,
+            Location(display, 1, 1),
+            f"`{display}` is a link to `{path.readlink()}`, outside the standards folder; "
+            "it was not read",
+            "Copy the file into the standards folder instead of linking to it.",
+        )
+    if not path.is_file():
+        return Diagnostic(
+            Rule.FILE_OUTSIDE,
+            Location(display, 1, 1),
+            f"`{display}` is not a regular file (a folder link, a device or a pipe); "
+            "it was not read",
+            "Keep only ordinary `.yml` files in the standards folder.",
+        )
+    return None
+
+
+def _name_clashes(displays: list[str]) -> list[Diagnostic]:
+    """Two names that one checkout tells apart and another cannot (`Norms.yml` and
+    `norms.yml` on Windows or macOS; `ö` written as one or as two code points): on the
+    second machine one file silently replaces the other."""
+    first: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for display in displays:
+        key = unicodedata.normalize("NFC", display).casefold()
+        if key in first:
+            problems.append(
+                Diagnostic(
+                    Rule.FILE_NAME_CLASH,
+                    Location(display, 1, 1),
+                    f"`{display}` and `{first[key]}` differ only in upper and lower case or "
+                    "in how accented letters are encoded; on Windows and macOS they are one "
+                    "file",
+                    "Rename one of the two files, or merge them.",
+                )
+            )
+        else:
+            first[key] = display
+    return problems
 
 
 def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
@@ -109,8 +172,13 @@ def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
 
     assembly = _Assembly()
     root = label if label is not None else standards.as_posix()
-    for path in files:
-        display = f"{root}/{path.relative_to(standards).as_posix()}"
+    displays = [f"{root}/{path.relative_to(standards).as_posix()}" for path in files]
+    problems.extend(_name_clashes(displays))
+    for path, display in zip(files, displays, strict=True):
+        refused = _refused_file(path, standards, display)
+        if refused is not None:
+            problems.append(refused)
+            continue
         text = _read_text(path, display, problems)
         if text is None:
             continue

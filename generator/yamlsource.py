@@ -34,6 +34,8 @@ except ImportError:  # pragma: no cover - libyaml ships in PyYAML's wheels
 Path = tuple[str | int, ...]
 Data = dict[str, "Data"] | tuple["Data", ...] | str | int | float | bool | None
 
+MAX_DEPTH = 64
+"""Deeper than any handbook file needs; the bound keeps hostile nesting cheap to refuse."""
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -181,7 +183,24 @@ class _Builder:
                 else:
                     self.value(None, location, refused=True)
             elif kind in starts:
+                if len(stack) >= MAX_DEPTH:
+                    self.too_deep(location)
+                    return
                 self.open(event, location, top)
+
+    def too_deep(self, location: Location) -> None:
+        """Each node's path is as long as its depth, so a file of 20,000 nested `[` would
+        hold 200 million path entries: the file is refused at the first node too deep."""
+        self.result.data = None
+        self.result.problems.append(
+            Diagnostic(
+                Rule.NESTING_TOO_DEEP,
+                location,
+                f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep",
+                "A handbook needs at most six levels (a norm's examples, say); look for "
+                "brackets or indentation that do not close.",
+            )
+        )
 
     def open(self, event: yaml.Event, location: Location, top: _Frame | None) -> None:
         mapping: dict[str, Data] | None = {} if isinstance(event, yaml.MappingStartEvent) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.diagnostics import Rule
-from generator.yamlsource import parse_yaml
+from generator.yamlsource import MAX_DEPTH, parse_yaml
 
 
 def test_words_that_yaml_1_1_turns_into_booleans_stay_text() -> None:
@@ -102,10 +102,15 @@ def test_control_characters_are_reported_with_their_code_point() -> None:
     assert "U+0007" in problem.message
 
 
-def test_deep_nesting_does_not_overflow_the_stack() -> None:
+def test_deep_nesting_is_refused_at_the_first_level_too_deep() -> None:
     parsed = parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yml")
-    assert parsed.problems == []
-    assert isinstance(parsed.data, dict)
+    assert [(p.rule, p.location.column) for p in parsed.problems] == [
+        (Rule.NESTING_TOO_DEEP, 3 + MAX_DEPTH)
+    ]
+    assert parsed.data is None
+    within = parse_yaml("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n", "ok.yml")
+    assert within.problems == []
+    assert isinstance(within.data, dict)
 
 
 def test_a_list_used_as_a_key_is_refused_and_the_rest_still_reads() -> None:
