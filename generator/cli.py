@@ -11,6 +11,7 @@ import html
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.schema import SCHEMA_FILE, schema_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,8 +34,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    code: int = args.run(args)
+    # `kill`, a CI job cancelled, a container stopped: unwind like Ctrl-C, so that a build
+    # removes its half-written folder and a release drops its scratch branch.
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt as stop:
+        reason = str(stop) or "interrupted"
+        print(
+            f"handbook {args.command}: {reason}; what was published is as it was", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED
     return code
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,9 +3,9 @@
 A release is checked before anything is written: the standards must validate, the work tree
 must be committed (the release records its commit), the version must be new unless forced,
 and compared with the previous release no item may have been deleted or an id reused. Then
-mike builds the site and commits it into its own version folder on the site branch, in one
-commit: a version already published is never touched, and a refused or failed release leaves
-the branch as it was.
+mike builds the site and commits it into its own version folder, on a scratch branch that the
+site branch is moved to in one step at the end: a version already published is never touched,
+and a refused, failed or killed release leaves the site branch as it was.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from generator.releases import (
 )
 from generator.report import as_text
 
+SCRATCH_PREFIX = "handbook-release/"
+"""Where a release is assembled before the site branch is moved to it (`publish`)."""
 # mike has no `python -m mike`; its console script sits beside the running interpreter.
 _MIKE = str(Path(sys.executable).with_name("mike"))
 
@@ -85,6 +87,7 @@ def publish(
     repo = _repo(config_file)
     standards = standards_folder(config_file)
     project = config_file.resolve().parent
+    _remove_abandoned_mike_configs(repo, project)
     dirty = str(git(repo, "status", "--porcelain", "--untracked-files=all", "--", str(project)))
     if dirty.strip():
         raise PublishError(
@@ -133,17 +136,22 @@ def publish(
         PDF_VARIABLE: "1",
         "NO_MKDOCS_2_WARNING": "1",
     }
+    # mike commits once per language. They go to a scratch branch; the site branch moves once,
+    # at the end, in one compare-and-swap of its ref: a release that fails, is interrupted or
+    # is killed (SIGKILL, power loss) half-way leaves the site branch exactly as it was.
     before = _branch_head(repo, branch)
+    scratch = f"{SCRATCH_PREFIX}{branch}"
+    _reset_branch(repo, scratch, before)  # also drops a scratch branch a killed release left
     try:
         for prefix in prefixes:
-            _deploy(project, config_file, branch, version, title, prefix, environment)
-        if len(prefixes) > 1 and not _has_default(repo, branch, ""):
-            _root_redirect(project, branch, f"{prefixes[0]}/", environment)
-    except BaseException:
-        # mike commits once per language: undo them all, so that a release that fails or is
-        # interrupted half-way leaves the site branch exactly as it was.
-        _reset_branch(repo, branch, before)
-        raise
+            _deploy(project, config_file, scratch, version, title, prefix, environment)
+        if len(prefixes) > 1 and not _has_default(repo, scratch, ""):
+            _root_redirect(project, scratch, f"{prefixes[0]}/", environment)
+        after = _branch_head(repo, scratch)
+        assert after is not None
+        git(repo, "update-ref", f"refs/heads/{branch}", after, before or "0" * 40)
+    finally:
+        _reset_branch(repo, scratch, None)
     commit = str(git(repo, "rev-parse", "--short", "HEAD")).strip()
     lines.insert(
         0,
@@ -151,6 +159,15 @@ def publish(
         f"to branch {branch}; latest → {version}",
     )
     return lines
+
+
+def _remove_abandoned_mike_configs(repo: Path, project: Path) -> None:
+    """mike writes a temporary `mike-mkdocs*.yml` beside mkdocs.yml for each build and removes
+    it after; a release that was killed leaves it, and the next release would then be refused
+    for an uncommitted file it did not write. Only such untracked files are removed."""
+    for leftover in project.glob("mike-mkdocs*.yml"):
+        if not str(git(repo, "ls-files", "--", str(leftover))).strip():
+            leftover.unlink()
 
 
 def languages_of(handbook: Handbook) -> tuple[str, ...]:
@@ -217,7 +234,8 @@ def _branch_head(repo: Path, branch: str) -> str | None:
 
 def _reset_branch(repo: Path, branch: str, head: str | None) -> None:
     if head is None:
-        git(repo, "update-ref", "-d", f"refs/heads/{branch}")
+        if _branch_head(repo, branch) is not None:
+            git(repo, "update-ref", "-d", f"refs/heads/{branch}")
     else:
         git(repo, "update-ref", f"refs/heads/{branch}", head)
 

@@ -52,7 +52,10 @@ def build_site(
     if target is None:
         target = Path(load_config(config_file=str(config_file)).site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    _remove_abandoned_staging(target)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.building-{os.getpid()}-", dir=target.parent)
+    )
     try:
         if len(languages) > 1:
             for language in languages:
@@ -68,6 +71,26 @@ def build_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _remove_abandoned_staging(target: Path) -> None:
+    """A build killed outright (SIGKILL, power loss) cannot clean up after itself: its
+    half-written folder is removed by the next build, once the process that made it is gone.
+    The site itself was never touched by it."""
+    for folder in target.parent.glob(f".{target.name}.building-*-*"):
+        pid = folder.name.removeprefix(f".{target.name}.building-").split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _build_one(

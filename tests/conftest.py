@@ -53,6 +53,18 @@ def git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def init_repository(repo: Path, message: str = "Standards") -> str:
+    """Make a handbook project a git repository with everything committed, as a policy
+    owner's clone is; returns the commit."""
+    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Release Test")
+    git(repo, "config", "user.email", "release@test.invalid")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
 def copy_handbook(source: Path, target: Path) -> Path:
     """A writable copy of a handbook project (standards/, docs/, mkdocs.yml …)."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".*"))

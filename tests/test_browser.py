@@ -23,7 +23,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.conftest import ROOT, git, run_cli
+from tests.conftest import ROOT, git, init_repository, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -58,12 +58,7 @@ def site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     work = tmp_path_factory.mktemp("browser")
     repo = work / "handbook"
     shutil.copytree(example_project, repo, ignore=shutil.ignore_patterns("site"))
-    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Release Test")
-    git(repo, "config", "user.email", "release@test.invalid")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "1.0")
+    init_repository(repo, "1.0")
     assert run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo).code == 0
     values = repo / "standards" / "values.yml"
     values.write_text(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import FIXTURES, git, run_cli
+from tests.conftest import FIXTURES, git, init_repository, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -69,11 +69,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         "plugins:",
         "extra:\n  version:\n    provider: mike\n    default: latest\nplugins:",
     )
-    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Release Test")
-    git(repo, "config", "user.email", "release@test.invalid")
-    first = commit(repo, "Standards 1.0")
+    first = init_repository(repo, "Standards 1.0")
     released = run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo)
     assert released.code == 0, released.stderr + released.stdout
     before = tree(repo, "gh-pages", "1.0")
@@ -300,11 +296,7 @@ def test_one_release_publishes_every_language_of_a_version(
 ) -> None:
     repo = tmp_path / "example"
     shutil.copytree(example_project, repo, ignore=shutil.ignore_patterns("site"))
-    (repo / ".gitignore").write_text("site/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Release Test")
-    git(repo, "config", "user.email", "release@test.invalid")
-    commit(repo, "Standards 1.0")
+    init_repository(repo, "Standards 1.0")
     result = run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo)
     assert result.code == 0, result.stderr + result.stdout
     top = set(git(repo, "ls-tree", "--name-only", "gh-pages").split())

@@ -1,0 +1,166 @@
+"""Builds and releases stopped part-way (SIGTERM, as CI cancels a job; SIGKILL, as the
+kernel's OOM killer or a power cut does): readers see the old site or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, git, init_repository
+
+pytestmark = pytest.mark.slow
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+MOMENTS = (0.3, 1.2, 2.4, 3.6, 6.0)
+"""Seconds after the start at which a build is stopped: while MkDocs loads, while each of the
+four languages is rendered, while the result is moved into place, and after it is done."""
+
+
+def _digest(site: Path) -> str:
+    files = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        files.update(path.relative_to(site).as_posix().encode() + b"\0")
+        files.update(hashlib.sha256(path.read_bytes()).digest())
+    return files.hexdigest()
+
+
+def _start(project: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        env={**os.environ, **EPOCH, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen[bytes], after: float, how: signal.Signals) -> str:
+    try:
+        process.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        # To the whole process group, as a terminal, a CI runner or systemd does: mike and
+        # MkDocs, run as child processes, stop too.
+        os.killpg(process.pid, how)
+    _, stderr = process.communicate(timeout=120)
+    text = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in text, text
+    return text
+
+
+@pytest.fixture(scope="module")
+def sites(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The example built as it is (old) and after one wording change (new)."""
+    project = tmp_path_factory.mktemp("interrupt") / "handbook"
+    shutil.copytree(example_project, project, ignore=shutil.ignore_patterns("site"))
+    assert _start(project, "build").wait(timeout=300) == 0
+    old = project / "old-site"
+    shutil.copytree(project / "site", old)
+    values = project / "standards" / "values.yml"
+    text = values.read_text(encoding="utf-8")
+    values.write_text(text.replace("No surprises", "No surprises at all", 1), encoding="utf-8")
+    new = project / "new-site"
+    assert _start(project, "build", "--site-dir", str(new)).wait(timeout=300) == 0
+    return {"project": project, "old": _digest(old), "new": _digest(new), "old_site": old}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_stopped_build_leaves_the_old_site_or_the_new_one(
+    sites: dict[str, object], moment: float, how: signal.Signals
+) -> None:
+    project = sites["project"]
+    old_site = sites["old_site"]
+    assert isinstance(project, Path) and isinstance(old_site, Path)
+    site = project / "site"
+    shutil.rmtree(site)
+    shutil.copytree(old_site, site)
+    process = _start(project, "build")
+    stderr = _stop(process, moment, how)
+    state = _digest(site)
+    assert state in (sites["old"], sites["new"]), f"a mixed site after {how.name} at {moment}s"
+    staging = list(project.glob(".site.building-*"))
+    if how is signal.SIGTERM:
+        assert staging == [], "a build stopped by SIGTERM cleans up after itself"
+        # Stopped before the command started (Python still importing), the default action
+        # ends the process; once it runs, it unwinds and says so.
+        assert process.returncode in (0, 130, -signal.SIGTERM)
+        if process.returncode == 130:
+            assert "what was published is as it was" in stderr
+    # The next build removes what a killed one left behind, and succeeds.
+    assert _start(project, "build").wait(timeout=300) == 0
+    assert _digest(site) == sites["new"]
+    assert list(project.glob(".site.building-*")) == []
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small handbook in two languages, committed, with 1.0 released."""
+    repo = tmp_path_factory.mktemp("release-interrupt") / "handbook"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small", repo)
+    settings = repo / "standards" / "handbook.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("handbook:\n", "handbook:\n  languages: [en, ru]\n", 1), encoding="utf-8"
+    )
+    mkdocs = repo / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text(encoding="utf-8").replace(
+            "plugins:", "extra:\n  version:\n    provider: mike\n    default: latest\nplugins:", 1
+        ),
+        encoding="utf-8",
+    )
+    init_repository(repo, "Standards")
+    assert _start(repo, "release", "1.0", "--date", "2026-01-10").wait(timeout=600) == 0
+    return repo
+
+
+def _published(repo: Path, version: str) -> list[bool]:
+    found = []
+    for language in ("en", "ru"):
+        versions = json.loads(git(repo, "show", f"gh-pages:{language}/versions.json"))
+        found.append(any(v["version"] == version for v in versions))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("moment", "how"),
+    [
+        (1.0, signal.SIGKILL),
+        (3.0, signal.SIGTERM),
+        (5.0, signal.SIGKILL),
+        (8.0, signal.SIGKILL),
+        (11.0, signal.SIGTERM),
+        (15.0, signal.SIGKILL),
+    ],
+    ids=lambda v: v.name if isinstance(v, signal.Signals) else f"{v}s",
+)
+def test_a_stopped_release_leaves_the_site_branch_as_it_was_or_fully_released(
+    repository: Path, moment: float, how: signal.Signals
+) -> None:
+    before = git(repository, "rev-parse", "gh-pages").strip()
+    version = f"2.{int(moment * 10)}"
+    process = _start(repository, "release", version, "--date", "2026-02-01")
+    _stop(process, moment, how)
+    after = git(repository, "rev-parse", "gh-pages").strip()
+    published = _published(repository, version)
+    if after == before:
+        assert published == [False, False]
+    else:
+        assert process.returncode == 0
+        assert published == [True, True]
+        assert git(repository, "rev-parse", "gh-pages^").strip() != ""
+    # The scratch branch of a stopped release is gone, or the next release removes it.
+    assert _start(repository, "release", f"{version}.1", "--date", "2026-02-02").wait(600) == 0
+    assert _published(repository, f"{version}.1") == [True, True]
+    branches = git(repository, "branch", "--list", "handbook-release/*").split()
+    assert branches == []
