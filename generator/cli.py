@@ -280,8 +280,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from generator.pdf import PdfError, print_pdf
+    from generator.pdf import PdfError, print_pdf, source_date
 
+    _reproducible_environment(Path("mkdocs.yml"))
     pages = sorted(args.site_dir.glob("*/print/index.html")) or sorted(
         args.site_dir.glob("print/index.html")
     )
@@ -296,7 +297,7 @@ def _pdf(args: argparse.Namespace) -> int:
         try:
             title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)
             footer = html.unescape(title.group(1)).strip() if title else language
-            written = print_pdf(page, args.out / name, footer)
+            written = print_pdf(page, args.out / name, footer, source_date())
         except PdfError as error:
             print(f"handbook: {error}", file=sys.stderr)
             return EXIT_FAILED

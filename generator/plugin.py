@@ -233,13 +233,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         version's downloads."""
         if os.environ.get(PDF_VARIABLE) != "1" or self.rendered is None:
             return
-        from generator.pdf import PdfError, print_pdf
+        from generator.pdf import PdfError, print_pdf, source_date
 
         site = Path(config.site_dir)
         version = os.environ.get("MIKE_DOCS_VERSION", "")
         footer = " · ".join(part for part in (config.site_name, version) if part)
         try:
-            print_pdf(site / "print" / "index.html", site / PDF_FILE, footer)
+            print_pdf(site / "print" / "index.html", site / PDF_FILE, footer, source_date())
         except PdfError as error:
             raise PluginError(f"the PDF could not be printed: {error}") from None
 
