@@ -7,6 +7,7 @@ that cannot start the browser fails: it never skips.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -20,10 +21,11 @@ from pathlib import Path
 import pypdf
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import ROOT, git, init_repository, run_cli
+from tests.hostile import write_hostile_standards
 
 pytestmark = pytest.mark.slow
 
@@ -74,12 +76,21 @@ def site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, check=True,
                              capture_output=True).stdout  # fmt: skip
     subprocess.run(["tar", "-x", "-C", str(served)], input=archive, check=True)
-    handler = functools.partial(QuietHandler, directory=str(served))
+    with _served(served) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _served(folder: Path) -> Iterator[str]:
+    """`folder` as a web site on this machine, as an intranet server would serve it."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -294,6 +305,36 @@ def test_the_keyboard_reaches_search_version_language_and_every_link(page: Page,
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
     reached_hrefs = {item.split("|", 1)[0] for item in reached}
     assert hrefs <= reached_hrefs
+
+
+def test_no_payload_from_the_yaml_runs_in_a_readers_browser(browser: Browser, small: Path) -> None:
+    """Every page of a handbook whose every text carries a script payload, opened as a reader
+    opens it: no dialog opens, no payload's mark is set, no page fails to run its own script."""
+    write_hostile_standards(small / "standards")
+    built = run_cli("build", "--strict", cwd=small)
+    assert built.code == 0, built.stderr
+    pages = sorted(p.relative_to(small / "site") for p in (small / "site").rglob("index.html"))
+    assert len(pages) > 20
+    context = browser.new_context()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    tab = context.new_page()
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", record)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    with _served(small / "site") as url:
+        for page in pages:
+            tab.goto(url + page.parent.as_posix() + "/")
+            tab.wait_for_load_state("load")
+            tab.mouse.move(200, 300)  # for `onmouseover` payloads
+            assert tab.evaluate("typeof document$ !== 'undefined'"), page  # Material ran
+    context.close()
+    assert dialogs == []
+    assert errors == []
 
 
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page[^s]")

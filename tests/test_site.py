@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 from generator.load import load_handbook
 from generator.model import Handbook
 from tests.conftest import FIXTURES, ROOT, copy_handbook, run_cli
+from tests.hostile import PAYLOADS, write_hostile_standards
 
 pytestmark = pytest.mark.slow
 
@@ -368,62 +369,8 @@ def test_project_templates_override_the_built_in_ones(small: Path) -> None:
     assert "Care" in _article(_page(small / "site", "values/val-001/index.html")).get_text()
 
 
-PAYLOADS = [
-    "<script>alert('title')</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click me](javascript:alert(1))",
-    "![pixel](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
-    '"><svg onload=alert(1)>',
-    "<!-- --><script>alert(2)</script>",
-    "{{ 7 * 7 }} {% raw %} {# note #}",
-    "# not a heading\n\n    not code\n| not | a | table |",
-    "<https://example.invalid/autolink> {: onclick=alert(1) }",
-    "</title></a></span><script>alert(3)</script>",
-]
-
-
-def _hostile_standards(target: Path) -> None:
-    lines = ["values:"]
-    for index, payload in enumerate(PAYLOADS):
-        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        lines += [
-            f"  - id: VAL-9{index:02d}",
-            f'    title: "{quoted}"',
-            f'    statement: "{quoted}"',
-            f'    rationale: "{quoted}"',
-            "    owner: head-of-service",
-        ]
-    lines += ["norms:"]
-    for index, payload in enumerate(PAYLOADS):
-        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        lines += [
-            f"  - id: NRM-9{index:02d}",
-            f'    title: "{quoted}"',
-            f'    statement: "{quoted}"',
-            f'    rationale: "{quoted}"',
-            f"    traces_to: [VAL-9{index:02d}]",
-            "    channels: [phone]",
-            "    owner: head-of-service",
-            f'    examples: {{do: ["{quoted}"], dont: ["{quoted}"]}}',
-        ]
-    lines += ["parameters:"]
-    for index, payload in enumerate(PAYLOADS):
-        quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        lines += [
-            f"  - id: PAR-9{index:02d}",
-            f'    title: "{quoted}"',
-            f"    traces_to: [NRM-9{index:02d}]",
-            "    channel: phone",
-            "    category: vocabulary",
-            f'    requirement: "{quoted}"',
-            f'    measure: {{metric: "{quoted}", unit: "{quoted}", target: "{quoted}"}}',
-            "    owner: head-of-service",
-        ]
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
-    _hostile_standards(small / "standards" / "hostile.yml")
+    write_hostile_standards(small / "standards")
     result = run_cli("build", "--strict", cwd=small, env=FIXED_EPOCH)
     assert result.code == 0, result.stderr
     site = small / "site"
@@ -445,6 +392,9 @@ def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
         for svg in article.find_all("svg"):
             figure = svg.find_parent("figure")
             assert figure is not None and _attr(figure, "class") in {"hb-heatmap", "hb-graph"}
+    home = _article(_page(site, "index.html")).get_text()
+    assert f"Small Handbook {PAYLOADS[0]}" in home  # the settings' texts
+    assert f"Face to face {PAYLOADS[2]}" in home  # a moment of truth's
     value_page = _article(_page(site, "values/val-900/index.html"))
     assert _text(value_page.find("h1")) == PAYLOADS[0]
     breakout = _page(site, f"values/val-9{len(PAYLOADS) - 1:02d}/index.html")
