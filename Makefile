@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages browser bench
+.PHONY: setup site serve test lint lock clean messages browser bench fuzz
 
 setup: $(VENV)/.installed
 
@@ -58,6 +58,10 @@ messages: setup
 # Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.
 bench: setup
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3
+
+# A long fuzz campaign (the test suite runs a short one); new cases go into the corpus.
+fuzz: setup
+	$(BIN)/python -m tests.fuzz --examples 5000 --seed $${SEED:-1} --corpus tests/fixtures/fuzz
 
 # Maintainers only: re-pin requirements.lock after editing requirements.in.
 lock:
