@@ -130,6 +130,13 @@ def _ids_that_fold_together(standards: Path) -> None:
     )
 
 
+def _dots_in_names(standards: Path) -> None:
+    folder = standards / "a..b"
+    folder.mkdir()
+    (folder / "..x..yml").write_text("values:\n  - id: VAL-..\n    title: Dots\n")
+    (folder / "x..yml").write_text("values:\n  - id: ../VAL-001\n    title: Dots\n")
+
+
 def _path_in_a_reference(standards: Path) -> None:
     (standards / "refs.yml").write_text(
         "norms:\n  - id: NRM-900\n    title: Escape\n    statement: Reads a path.\n"
@@ -153,6 +160,7 @@ CASES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
     "names-differ-in-normalisation": (_names_that_differ_in_normalisation, {"file-name-clash"}),
     "ids-that-fold-together": (_ids_that_fold_together, {"bad-id"}),
     "path-in-a-reference": (_path_in_a_reference, {"bad-id"}),
+    "dots-in-names": (_dots_in_names, {"bad-id"}),
 }
 
 
@@ -176,6 +184,14 @@ def test_ids_that_fold_together_are_each_refused_by_name(small: Path) -> None:
     messages = " ".join(d["message"] for d in diagnostics if d["rule"] == "bad-id")
     for written in ("val-001", "VAL-00İ", "VAL-00ı", "VAL-Ａ01"):
         assert f"`{written}`" in messages
+
+
+def test_dots_in_a_file_name_are_only_part_of_the_name(small: Path) -> None:
+    """`..` in a name never climbs out of a folder; a name starting with a dot is hidden, like
+    `.git`, and not read."""
+    _dots_in_names(small / "standards")
+    _, diagnostics, _ = _validate(small)
+    assert {d["file"] for d in diagnostics if d["rule"] == "bad-id"} == {"standards/a..b/x..yml"}
 
 
 def test_thousands_of_files_are_read_in_bounded_time_and_memory(small: Path) -> None:
