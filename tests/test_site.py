@@ -341,6 +341,23 @@ def test_a_failed_build_leaves_the_previous_site_intact(small: Path) -> None:
     assert not [p for p in small.iterdir() if p.name.startswith(".site.building")]
 
 
+def test_languages_build_side_by_side_and_report_errors_once(small: Path) -> None:
+    settings = small / "standards" / "handbook.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("handbook:\n", "handbook:\n  languages: [en, ru, lv]\n"))
+    assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
+    before = _tree_digest(small / "site")
+    assert {p.name for p in (small / "site").iterdir() if p.is_dir()} == {"en", "ru", "lv"}
+    html = _page(small / "site", "lv/index.html").find("html")
+    assert isinstance(html, Tag) and _attr(html, "lang") == "lv"
+    shutil.copy(FIXTURES / "bad" / "unknown-reference.yml", small / "standards" / "zz.yml")
+    result = run_cli("build", cwd=small, env=FIXED_EPOCH)
+    assert result.code == 1
+    assert result.stderr.count("The handbook's standards have errors") == 1
+    assert "the previous site is unchanged" in result.stderr
+    assert _tree_digest(small / "site") == before
+
+
 def test_strict_build_fails_on_warnings(small: Path) -> None:
     shutil.copy(FIXTURES / "bad" / "value-without-norm.yml", small / "standards" / "zz.yml")
     assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
