@@ -7,10 +7,8 @@ and are still checked, and a policy owner sees every problem of a pull request i
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from generator import collector
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.filecache import FileCache
 from generator.model import (
@@ -117,10 +116,7 @@ def load_handbook(
     assembly = _Assembly()
     root = label if label is not None else standards.as_posix()
     seen: list[str] = []
-    # Loading allocates a few objects per YAML node and none of them form cycles; CPython's
-    # cyclic collector would still walk the ever larger heap again and again (about 40 % of
-    # the time at 10,000 norms), so it waits until the handbook is built.
-    with _no_cyclic_collection():
+    with collector.paused():
         for path in files:
             display = f"{root}/{path.relative_to(standards).as_posix()}"
             raw = _read_bytes(path, display, problems)
@@ -156,27 +152,16 @@ def load_handbook(
     handbook = Handbook(
         settings=settings,
         root=root,
-        taxonomy={section: tuple(assembly.terms[section]) for section in TAXONOMY_SECTIONS},
-        values=tuple(assembly.values),
-        norms=tuple(assembly.norms),
-        parameters=tuple(assembly.parameters),
+        taxonomy={section: tuple(assembly.sections[section]) for section in TAXONOMY_SECTIONS},
+        values=tuple(assembly.sections["values"]),
+        norms=tuple(assembly.sections["norms"]),
+        parameters=tuple(assembly.sections["parameters"]),
         origins=assembly.origins,
         unreadable_ids=frozenset(assembly.unreadable),
         duplicates=tuple(assembly.duplicates),
         unreadable_refs=frozenset(assembly.unreadable_refs),
     )
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
-
-
-@contextmanager
-def _no_cyclic_collection() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_bytes(path: Path, display: str, problems: list[Diagnostic]) -> bytes | None:
@@ -217,6 +202,8 @@ class _Entry:
     """One entry of a section as its own file gives it: the item, or what it mentions."""
 
     section: str
+    key: str
+    """How the whole handbook knows it: the id, or `section:id` for a taxonomy term."""
     item: Term | Value | Norm | Parameter | None
     origin: Origin | None
     raw_id: str | None
@@ -297,11 +284,12 @@ def _section(
         item = _validate(model, raw, parsed, path, label, problems)
         shown_id = raw_id if isinstance(raw_id, str) else None
         if item is None:
-            yield _Entry(section, None, None, shown_id, frozenset(_mentioned_ids(raw)))
+            yield _Entry(section, "", None, None, shown_id, frozenset(_mentioned_ids(raw)))
             continue
         assert isinstance(item, Term | Value | Norm | Parameter)
+        key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
         origin = Origin(parsed.positions[path], fields_of.get(index, {}))
-        yield _Entry(section, item, origin, shown_id, frozenset())
+        yield _Entry(section, key, item, origin, shown_id, frozenset())
 
 
 class _Assembly:
@@ -310,10 +298,8 @@ class _Assembly:
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.settings_at: Location | None = None
-        self.terms: dict[str, list[Term]] = {section: [] for section in TAXONOMY_SECTIONS}
-        self.values: list[Value] = []
-        self.norms: list[Norm] = []
-        self.parameters: list[Parameter] = []
+        self.sections: dict[str, list[Any]] = {section: [] for section in SECTION_MODELS}
+        """Each section's items in the order written: terms, values, norms, parameters."""
         self.origins: dict[str, Origin] = {}
         self.unreadable: set[str] = set()
         self.duplicates: list[tuple[str, Origin]] = []
@@ -342,20 +328,12 @@ class _Assembly:
                     self.unreadable.add(entry.raw_id)
                 self.unreadable_refs.update(entry.mentioned)
                 continue
-            key = f"{entry.section}:{item.id}" if isinstance(item, Term) else item.id
-            if key in self.origins:
+            if entry.key in self.origins:
                 # The first definition keeps the id; the check reports this one.
-                self.duplicates.append((key, origin))
+                self.duplicates.append((entry.key, origin))
                 continue
-            self.origins[key] = origin
-            if isinstance(item, Term):
-                self.terms[entry.section].append(item)
-            elif isinstance(item, Value):
-                self.values.append(item)
-            elif isinstance(item, Norm):
-                self.norms.append(item)
-            else:
-                self.parameters.append(item)
+            self.origins[entry.key] = origin
+            self.sections[entry.section].append(item)
 
 
 _ITEM_ID = re.compile(r"(VAL|NRM|PAR)-[A-Z0-9]+(-[A-Z0-9]+)*")

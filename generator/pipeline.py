@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import collector
 from generator.check import check
 from generator.codeowners import LOCATION, codeowners
 from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
@@ -38,11 +39,12 @@ class Validation:
 def validate(
     standards: Path, *, today: dt.date, cache: FileCache[LoadedFile] | None = None
 ) -> Validation:
-    loaded = load_handbook(standards, cache=cache)
-    found = list(loaded.diagnostics)
-    if loaded.handbook is not None:
-        found.extend(check(loaded.handbook, today=today))
-        found.extend(_codeowners_current(standards, loaded.handbook))
+    with collector.paused():
+        loaded = load_handbook(standards, cache=cache)
+        found = list(loaded.diagnostics)
+        if loaded.handbook is not None:
+            found.extend(check(loaded.handbook, today=today))
+            found.extend(_codeowners_current(standards, loaded.handbook))
     return Validation(loaded, sorted_diagnostics(found))
 
 
