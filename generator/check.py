@@ -18,7 +18,6 @@ from generator.model import (
     Channel,
     Handbook,
     Item,
-    Location,
     Norm,
     Origin,
     Parameter,
@@ -397,7 +396,7 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
         return [lang for lang in others if lang not in present]
 
     def report(
-        where: Location, owner: str, path: tuple[str | int, ...], text: Text
+        origin: Origin, owner: str, path: tuple[str | int, ...], text: Text
     ) -> Iterator[Diagnostic]:
         absent = missing(text)
         for rule, languages in (
@@ -408,7 +407,7 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
                 field = ".".join(str(part) for part in path)
                 yield Diagnostic(
                     rule,
-                    where,
+                    origin.of(*path),
                     f"`{field}` of {owner} has no {', '.join(languages)} text",
                     "Write the text as a map of languages, e.g.\n"
                     f"{path[-1] if isinstance(path[-1], str) else field}:\n"
@@ -421,11 +420,11 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
             continue
         origin = handbook.origins[item.id]
         for path, text in _texts(item):
-            yield from report(origin.of(*path), item.id, path, text)
+            yield from report(origin, item.id, path, text)
     for section, terms in handbook.taxonomy.items():
         for term in terms:
             origin = handbook.origins[f"{section}:{term.id}"]
             for name in ("title", "description"):
                 text = getattr(term, name)
                 if text is not None:
-                    yield from report(origin.of(name), f"{section[:-1]} {term.id}", (name,), text)
+                    yield from report(origin, f"{section[:-1]} {term.id}", (name,), text)

@@ -242,16 +242,17 @@ def load_file(text: str, file: str) -> LoadedFile:
         )
     elif data is not None:
         for key, body in data.items():
-            key_at = parsed.key_positions[(key,)]
             if key == "handbook":
                 found: list[Diagnostic] = []
                 valid = _validate(
                     Settings, body, parsed, ("handbook",), "the handbook settings", found
                 )
+                key_at = parsed.key_positions[(key,)]
                 settings = (key_at, valid if isinstance(valid, Settings) else None, tuple(found))
             elif key in SECTION_MODELS:
-                entries.extend(_section(parsed, key, body, problems))
+                entries.extend(_section(parsed, file, key, body, problems))
             else:
+                key_at = parsed.key_positions[(key,)]
                 problems.append(
                     _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
                 )
@@ -259,7 +260,7 @@ def load_file(text: str, file: str) -> LoadedFile:
 
 
 def _section(
-    parsed: ParsedYaml, section: str, body: Data, problems: list[Diagnostic]
+    parsed: ParsedYaml, file: str, section: str, body: Data, problems: list[Diagnostic]
 ) -> Iterator[_Entry]:
     if body is None:
         return
@@ -276,7 +277,6 @@ def _section(
         return
     model = SECTION_MODELS[section]
     noun = SECTION_NOUN[section]
-    fields_of = _by_item(parsed.positions, section)
     for index, raw in enumerate(body):
         path: NodePath = (section, index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -288,7 +288,7 @@ def _section(
             continue
         assert isinstance(item, Term | Value | Norm | Parameter)
         key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
-        origin = Origin(parsed.positions[path], fields_of.get(index, {}))
+        origin = Origin(file, path, parsed.positions)
         yield _Entry(section, key, item, origin, shown_id, frozenset())
 
 
@@ -353,18 +353,6 @@ def _mentioned_ids(raw: Data) -> set[str]:
         elif isinstance(node, tuple):
             pending.extend(node)
     return found
-
-
-def _by_item(
-    positions: Mapping[NodePath, Location], section: str
-) -> dict[int, dict[NodePath, Location]]:
-    """The positions inside each entry of a section, relative to the entry, in one pass over
-    the file's positions (not one pass per entry, which grows with the square of the file)."""
-    grouped: dict[int, dict[NodePath, Location]] = {}
-    for path, location in positions.items():
-        if len(path) > 2 and path[0] == section and isinstance(path[1], int):
-            grouped.setdefault(path[1], {})[path[2:]] = location
-    return grouped
 
 
 def _validate(
