@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.model import (
@@ -33,8 +33,8 @@ def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
     links = link(handbook)
     found: list[Diagnostic] = []
     found.extend(_duplicates(handbook))
-    found.extend(_references(handbook))
-    found.extend(_traceability(handbook))
+    found.extend(_references(handbook, links))
+    found.extend(_traceability(handbook, links))
     found.extend(_coverage(handbook, links))
     found.extend(_lifecycle(handbook, today))
     found.extend(_replacement_cycles(handbook))
@@ -71,14 +71,13 @@ def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
     return f"Use one of the declared {what}: {listed}{more}."
 
 
-def _references(handbook: Handbook) -> Iterator[Diagnostic]:
+def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     """Every id an item names must exist: items by id, taxonomy terms by section."""
-    known_items = {
-        "values": [v.id for v in handbook.values],
-        "norms": [n.id for n in handbook.norms],
-        "parameters": [p.id for p in handbook.parameters],
+    item_sets: dict[str, Mapping[str, Item]] = {
+        "values": links.values,
+        "norms": links.norms,
+        "parameters": links.parameters,
     }
-    item_sets = {kind: set(ids) for kind, ids in known_items.items()}
     terms = {section: [t.id for t in items] for section, items in handbook.taxonomy.items()}
     term_sets = {section: set(ids) for section, ids in terms.items()}
 
@@ -104,9 +103,11 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
 
     named = _named(handbook)
     unknown = any(
-        named[where] - (item_sets[where] if where in item_sets else term_sets.get(where, set()))
-        for where in named
+        target not in (item_sets[where] if where in item_sets else term_sets.get(where, ()))
+        for where, targets in named.items()
+        for target in targets
     )
+    known_items = {kind: list(items) for kind, items in item_sets.items()} if unknown else {}
     for item in handbook.items() if unknown else ():
         origin = _origin(handbook, item.id)
         for path, target, where in refs(item):
@@ -170,9 +171,8 @@ def _each(
         yield (field, index), target, where
 
 
-def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
-    values = {v.id: v for v in handbook.values}
-    norms = {n.id: n for n in handbook.norms}
+def _traceability(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
+    values, norms = links.values, links.norms
     # Most handbooks have no draft or retired value or norm: then no trace can reach one.
     inactive_values = any(v.status != "active" for v in handbook.values)
     inactive_norms = any(n.status != "active" for n in handbook.norms)
@@ -218,12 +218,12 @@ def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
                 )
 
 
-def _first(items: dict[str, Value] | dict[str, Norm]) -> str | None:
+def _first(items: Mapping[str, Value] | Mapping[str, Norm]) -> str | None:
     return next(iter(items), None)
 
 
 def _inactive_targets(
-    handbook: Handbook, item: Norm | Parameter, targets: dict[str, Value] | dict[str, Norm]
+    handbook: Handbook, item: Norm | Parameter, targets: Mapping[str, Value] | Mapping[str, Norm]
 ) -> Iterator[Diagnostic]:
     for index, target_id in enumerate(item.traces_to):
         target = targets.get(target_id)
