@@ -217,7 +217,7 @@ class LoadedFile:
 
     text: str
     problems: tuple[Diagnostic, ...]
-    settings: tuple[Location, Settings | None, tuple[Diagnostic, ...]] | None
+    settings: tuple[Origin, Settings | None, tuple[Diagnostic, ...]] | None
     """Where `handbook:` stands, the settings if valid, and the problems of validating them:
     reported only if this is the first `handbook:` of the handbook."""
     entries: tuple[_Entry, ...]
@@ -247,8 +247,9 @@ def load_file(text: str, file: str) -> LoadedFile:
                 valid = _validate(
                     Settings, body, parsed, ("handbook",), "the handbook settings", found
                 )
-                key_at = parsed.key_positions[(key,)]
-                settings = (key_at, valid if isinstance(valid, Settings) else None, tuple(found))
+                # Where the key stands is looked up only if a second `handbook:` is reported.
+                written = Origin(file, (key,), parsed.key_positions)
+                settings = (written, valid if isinstance(valid, Settings) else None, tuple(found))
             elif key in SECTION_MODELS:
                 entries.extend(_section(parsed, file, key, body, problems))
             else:
@@ -297,7 +298,7 @@ class _Assembly:
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.settings_at: Location | None = None
+        self.settings_at: Origin | None = None
         self.sections: dict[str, list[Any]] = {section: [] for section in SECTION_MODELS}
         """Each section's items in the order written: terms, values, norms, parameters."""
         self.origins: dict[str, Origin] = {}
@@ -307,18 +308,18 @@ class _Assembly:
 
     def add_file(self, loaded: LoadedFile, problems: list[Diagnostic]) -> None:
         if loaded.settings is not None:
-            key_at, settings, found = loaded.settings
+            written, settings, found = loaded.settings
             if self.settings_at is not None:
                 problems.append(
                     Diagnostic(
                         Rule.MISSING_SETTINGS,
-                        key_at,
-                        f"`handbook:` is written again (first at {self.settings_at})",
+                        written.location,
+                        f"`handbook:` is written again (first at {self.settings_at.location})",
                         "Keep one `handbook:` section for the whole handbook.",
                     )
                 )
             else:
-                self.settings_at = key_at
+                self.settings_at = written
                 self.settings = settings
                 problems.extend(found)
         for entry in loaded.entries:
