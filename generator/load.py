@@ -34,6 +34,7 @@ from generator.model import (
     Term,
     Value,
 )
+from generator.parsecache import ParseStore
 from generator.yamlsource import Data, ParsedYaml, parse_yaml
 from generator.yamlsource import Path as NodePath
 
@@ -89,14 +90,19 @@ def discover(standards: Path) -> list[Path]:
 
 
 def load_handbook(
-    standards: Path, *, label: str | None = None, cache: FileCache[LoadedFile] | None = None
+    standards: Path,
+    *,
+    label: str | None = None,
+    cache: FileCache[LoadedFile] | None = None,
+    store: ParseStore | None = None,
 ) -> LoadResult:
     """Read, parse and validate `standards/**/*.yml` into a Handbook.
 
     `label` replaces the folder's path in every location, so that standards unpacked from a
     release into a scratch folder are reported as, say, `standards@1.0/norms.yml:12`.
     `cache` keeps each file's reading between calls (`mkdocs serve`): a file whose bytes did
-    not change is neither parsed nor validated again.
+    not change is neither parsed nor validated again. `store` keeps parsed files on disk
+    between runs (`handbook validate`): a file whose bytes did not change is not parsed again.
     """
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
@@ -127,7 +133,11 @@ def load_handbook(
                 text = _decode(raw, display, problems)
                 if text is None:
                     continue
-                loaded = load_file(text, display)
+                if store is not None:
+                    parsed = store.parse(text, display, raw)
+                else:
+                    parsed = parse_yaml(text, display)
+                loaded = load_file(text, display, parsed)
                 if cache is not None:
                     cache.put(display, raw, loaded)
             seen.append(display)
@@ -136,6 +146,8 @@ def load_handbook(
             assembly.add_file(loaded, problems)
     if cache is not None:
         cache.keep_only(seen)
+    if store is not None:
+        store.prune()
 
     settings = assembly.settings
     if settings is None:
@@ -223,9 +235,8 @@ class LoadedFile:
     entries: tuple[_Entry, ...]
 
 
-def load_file(text: str, file: str) -> LoadedFile:
-    """Parse one file and validate each of its entries against the schema."""
-    parsed = parse_yaml(text, file)
+def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
+    """Validate each entry of one parsed file against the schema."""
     problems = list(parsed.problems)
     settings = None
     entries: list[_Entry] = []

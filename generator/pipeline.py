@@ -13,6 +13,7 @@ from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnosti
 from generator.filecache import FileCache
 from generator.load import LoadedFile, LoadResult, load_handbook
 from generator.model import Handbook, Location
+from generator.parsecache import ParseStore
 from generator.releases import ReleaseContext
 from generator.render import Rendered, render_handbook
 
@@ -37,10 +38,14 @@ class Validation:
 
 
 def validate(
-    standards: Path, *, today: dt.date, cache: FileCache[LoadedFile] | None = None
+    standards: Path,
+    *,
+    today: dt.date,
+    cache: FileCache[LoadedFile] | None = None,
+    store: ParseStore | None = None,
 ) -> Validation:
     with collector.paused():
-        loaded = load_handbook(standards, cache=cache)
+        loaded = load_handbook(standards, cache=cache, store=store)
         found = list(loaded.diagnostics)
         if loaded.handbook is not None:
             found.extend(check(loaded.handbook, today=today))

@@ -160,12 +160,20 @@ def _from_nodes(text: str, file: str) -> ParsedYaml:
         composer.dispose()
     problems: list[Diagnostic] = []
     data = None if root is None else _Walker(file, problems).node(root, 0)
+    return parsed_without_positions(text, file, data, problems, set())
+
+
+def parsed_without_positions(
+    text: str, file: str, data: Data, problems: list[Diagnostic], refused: set[Path]
+) -> ParsedYaml:
+    """A parse result whose node positions the event reader finds when first asked for."""
     located = functools.cache(lambda: _read_events(text, file)[1:])
     return ParsedYaml(
         data,
         NodePositions(lambda: located()[0]),
         NodePositions(lambda: located()[1]),
         problems,
+        refused,
     )
 
 
