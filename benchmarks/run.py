@@ -19,14 +19,22 @@ from pathlib import Path
 
 from benchmarks.synthetic import edit_one_file, write
 
-STEPS = ("validate", "revalidate", "build", "rebuild")
+STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild")
 DEFAULT_STEPS = ("validate", "build", "rebuild")
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
-def _measure(command: list[str], cwd: Path, timeout: float) -> tuple[float, int, int, str]:
-    """Wall seconds, peak RSS in KiB, exit code and standard output of one run of `command`."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+def _measure(
+    command: list[str], cwd: Path, timeout: float, cache: Path
+) -> tuple[float, int, int, str]:
+    """Wall seconds, peak RSS in KiB, exit code and standard output of one run of `command`,
+    with `cache` as the user's cache folder (where `handbook validate` keeps parsed files)."""
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": "1767225600",
+        "XDG_CACHE_HOME": str(cache),
+    }
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -57,32 +65,39 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         choices=STEPS,
         default=list(DEFAULT_STEPS),
-        help="revalidate: in one process, the second validation after one file changed "
-        "(the time of that validation only; the peak memory of the whole process)",
+        help="validate-edit: `handbook validate` after one file changed, with the parsed files "
+        "of the run before on disk (validate itself starts with none); revalidate: in one "
+        "process, the second validation after one file changed (the time of that validation "
+        "only; the peak memory of the whole process)",
     )
     args = parser.parse_args(argv)
     handbook = [sys.executable, "-m", "generator.cli"]
     commands = {
         "validate": [*handbook, "validate", "standards"],
+        "validate-edit": [*handbook, "validate", "standards"],
         "build": [*handbook, "build"],
         "rebuild": [*handbook, "build"],
     }
     revalidate = [sys.executable, "-m", "benchmarks.revalidate"]
-    print(f"{'norms':>7} {'items':>7} {'step':<10} {'median s':>9} {'peak MiB':>9} {'items/s':>9}")
+    print(f"{'norms':>7} {'items':>7} {'step':<13} {'median s':>9} {'peak MiB':>9} {'items/s':>9}")
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as scratch:
         for size in args.sizes:
             project = write(Path(scratch) / f"n{size}", size)
             items = size + max(1, size // 50) + 5 * size
+            warm = Path(tempfile.mkdtemp(dir=scratch))
+            if "validate-edit" in args.steps:
+                _measure(commands["validate-edit"], project, args.timeout, warm)
             for step in args.steps:
                 times, peaks, codes = [], [], []
                 for _ in range(args.runs):
-                    if step == "rebuild":
+                    cache = warm if step == "validate-edit" else Path(tempfile.mkdtemp(dir=scratch))
+                    if step in ("rebuild", "validate-edit"):
                         edit_one_file(project)
                     if step == "revalidate":  # from the repository: it imports `benchmarks`
                         command, cwd = [*revalidate, str(project)], REPOSITORY
                     else:
                         command, cwd = commands[step], project
-                    seconds, peak, code, printed = _measure(command, cwd, args.timeout)
+                    seconds, peak, code, printed = _measure(command, cwd, args.timeout, cache)
                     if step == "revalidate" and code == 0:
                         seconds = float(printed.split()[-1])
                     times.append(seconds)
@@ -93,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 rate = f"{items / median:9.0f}" if median == median and not failed else "        -"
                 note = "" if not failed else f"  (exit {failed})"
                 print(
-                    f"{size:>7} {items:>7} {step:<10} {median:9.2f} {max(peaks) / 1024:9.0f} "
+                    f"{size:>7} {items:>7} {step:<13} {median:9.2f} {max(peaks) / 1024:9.0f} "
                     f"{rate}{note}",
                     flush=True,
                 )
