@@ -57,7 +57,7 @@ messages: setup
 
 # Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.
 bench: setup
-	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps validate revalidate build rebuild
+	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps validate validate-edit revalidate build rebuild
 
 # Maintainers only: re-pin requirements.lock after editing requirements.in.
 lock:
