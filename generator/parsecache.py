@@ -19,6 +19,7 @@ import marshal
 import os
 import tempfile
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 from generator import diagnostics, yamlsource
@@ -27,10 +28,19 @@ from generator.model import Location
 from generator.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
 
 _SUFFIX = ".marshal"
-_READER = hashlib.sha256(
-    b"".join(Path(module.__file__ or "").read_bytes() for module in (yamlsource, diagnostics))
-).digest()
-"""Entries made by another version of the reader or of the rules are never found."""
+
+
+def _fingerprint() -> bytes:
+    """Entries made by another version of the reader or of the rules are never found."""
+    digest = hashlib.sha256(version("service-handbook").encode("utf-8"))
+    for module in (yamlsource, diagnostics):
+        source = Path(module.__file__) if module.__file__ else None
+        if source is not None and source.is_file():
+            digest.update(source.read_bytes())
+    return digest.digest()
+
+
+_READER = _fingerprint()
 
 
 def cache_folder(standards: Path) -> Path:
