@@ -165,3 +165,10 @@ def write(target: Path, norms: int, seed: int = 7) -> Path:
             "\n".join(per_value[v] + [""] + per_value_parameters[v]) + "\n", encoding="utf-8"
         )
     return target
+
+
+def edit_one_file(project: Path) -> None:
+    """A policy owner's change: one statement in one file."""
+    target = project / "standards" / "value-0001.yml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("statement: '", "statement: 'Edited. ", 1), encoding="utf-8")

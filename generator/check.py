@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.model import (
@@ -18,7 +18,6 @@ from generator.model import (
     Channel,
     Handbook,
     Item,
-    Location,
     Norm,
     Origin,
     Parameter,
@@ -34,8 +33,8 @@ def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
     links = link(handbook)
     found: list[Diagnostic] = []
     found.extend(_duplicates(handbook))
-    found.extend(_references(handbook))
-    found.extend(_traceability(handbook))
+    found.extend(_references(handbook, links))
+    found.extend(_traceability(handbook, links))
     found.extend(_coverage(handbook, links))
     found.extend(_lifecycle(handbook, today))
     found.extend(_replacement_cycles(handbook))
@@ -72,14 +71,13 @@ def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
     return f"Use one of the declared {what}: {listed}{more}."
 
 
-def _references(handbook: Handbook) -> Iterator[Diagnostic]:
+def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     """Every id an item names must exist: items by id, taxonomy terms by section."""
-    known_items = {
-        "values": [v.id for v in handbook.values],
-        "norms": [n.id for n in handbook.norms],
-        "parameters": [p.id for p in handbook.parameters],
+    item_sets: dict[str, Mapping[str, Item]] = {
+        "values": links.values,
+        "norms": links.norms,
+        "parameters": links.parameters,
     }
-    item_sets = {kind: set(ids) for kind, ids in known_items.items()}
     terms = {section: [t.id for t in items] for section, items in handbook.taxonomy.items()}
     term_sets = {section: set(ids) for section, ids in terms.items()}
 
@@ -103,7 +101,14 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
             yield from _each("verification", item.verification, "methods")
             yield from _each("replaces", item.replaces, "parameters")
 
-    for item in handbook.items():
+    named = _named(handbook)
+    unknown = any(
+        target not in (item_sets[where] if where in item_sets else term_sets.get(where, ()))
+        for where, targets in named.items()
+        for target in targets
+    )
+    known_items = {kind: list(items) for kind, items in item_sets.items()} if unknown else {}
+    for item in handbook.items() if unknown else ():
         origin = _origin(handbook, item.id)
         for path, target, where in refs(item):
             if where in item_sets:
@@ -137,6 +142,28 @@ def _references(handbook: Handbook) -> Iterator[Diagnostic]:
                 )
 
 
+def _named(handbook: Handbook) -> dict[str, set[str]]:
+    """Every id each section or kind is asked for, gathered in bulk: when all of them exist,
+    as they do in a sound handbook, no item needs to be looked at one reference at a time.
+    Ids of items that failed the schema count as found, as they do item by item."""
+    values, norms, parameters = handbook.values, handbook.norms, handbook.parameters
+    named: dict[str, set[str]] = {
+        "owners": {item.owner for item in handbook.items() if item.owner is not None},
+        "pillars": set().union(*[v.pillars for v in values]),
+        "values": set().union(*[v.replaces for v in values], *[n.traces_to for n in norms]),
+        "norms": set().union(*[n.replaces for n in norms], *[p.traces_to for p in parameters]),
+        "parameters": set().union(*[p.replaces for p in parameters]),
+        "channels": {p.channel for p in parameters}.union(*[n.channels for n in norms]),
+        "audiences": set().union(*[n.audiences for n in norms]),
+        "factors": set().union(*[n.factors for n in norms]),
+        "categories": {p.category for p in parameters},
+        "methods": set().union(*[p.verification for p in parameters]),
+    }
+    for kind in ("values", "norms", "parameters"):
+        named[kind] -= handbook.unreadable_ids
+    return named
+
+
 def _each(
     field: str, ids: Iterable[str], where: str
 ) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
@@ -144,35 +171,35 @@ def _each(
         yield (field, index), target, where
 
 
-def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
-    values = {v.id: v for v in handbook.values}
-    norms = {n.id: n for n in handbook.norms}
+def _traceability(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
+    values, norms = links.values, links.norms
+    # Most handbooks have no draft or retired value or norm: then no trace can reach one.
+    inactive_values = any(v.status != "active" for v in handbook.values)
+    inactive_norms = any(n.status != "active" for n in handbook.norms)
     for norm in handbook.norms:
-        origin = _origin(handbook, norm.id)
         if not norm.traces_to:
             yield Diagnostic(
                 Rule.NORM_WITHOUT_VALUE,
-                origin.of("traces_to"),
+                _origin(handbook, norm.id).of("traces_to"),
                 f"norm {norm.id} traces to no value",
                 "Every norm makes at least one value concrete. Add the value(s) it serves:\n"
                 f"    traces_to: [{_first(values) or 'VAL-001'}]",
                 (norm.id,),
             )
-        if norm.status == "active":
-            yield from _inactive_targets(norm, origin, values)
+        if inactive_values and norm.status == "active":
+            yield from _inactive_targets(handbook, norm, values)
     for parameter in handbook.parameters:
-        origin = _origin(handbook, parameter.id)
         if not parameter.traces_to:
             yield Diagnostic(
                 Rule.PARAMETER_WITHOUT_NORM,
-                origin.of("traces_to"),
+                _origin(handbook, parameter.id).of("traces_to"),
                 f"parameter {parameter.id} traces to no norm",
                 "Every behaviour parameter makes a norm observable. Add the norm it implements:\n"
                 f"    traces_to: [{_first(norms) or 'NRM-001'}]",
                 (parameter.id,),
             )
-        if parameter.status == "active":
-            yield from _inactive_targets(parameter, origin, norms)
+        if inactive_norms and parameter.status == "active":
+            yield from _inactive_targets(handbook, parameter, norms)
         for norm_id in parameter.traces_to:
             implemented = norms.get(norm_id)
             if (
@@ -182,7 +209,7 @@ def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
             ):
                 yield Diagnostic(
                     Rule.CHANNEL_NOT_IN_NORM,
-                    origin.of("channel"),
+                    _origin(handbook, parameter.id).of("channel"),
                     f"parameter {parameter.id} is for `{parameter.channel}`, but norm {norm_id} "
                     f"applies to {', '.join(implemented.channels)} only",
                     f"Add `{parameter.channel}` to the channels of {norm_id}, or trace "
@@ -191,19 +218,19 @@ def _traceability(handbook: Handbook) -> Iterator[Diagnostic]:
                 )
 
 
-def _first(items: dict[str, Value] | dict[str, Norm]) -> str | None:
+def _first(items: Mapping[str, Value] | Mapping[str, Norm]) -> str | None:
     return next(iter(items), None)
 
 
 def _inactive_targets(
-    item: Norm | Parameter, origin: Origin, targets: dict[str, Value] | dict[str, Norm]
+    handbook: Handbook, item: Norm | Parameter, targets: Mapping[str, Value] | Mapping[str, Norm]
 ) -> Iterator[Diagnostic]:
     for index, target_id in enumerate(item.traces_to):
         target = targets.get(target_id)
         if target is not None and target.status != "active":
             yield Diagnostic(
                 Rule.TRACES_TO_INACTIVE,
-                origin.of("traces_to", index),
+                _origin(handbook, item.id).of("traces_to", index),
                 f"{item.id} is active but traces to {target_id}, which is {target.status}",
                 f"Trace {item.id} to an active item instead, or set its status to "
                 f"`{target.status}` as well.",
@@ -258,22 +285,20 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
     owners = [t.id for t in handbook.taxonomy.get("owners", ())]
     for item in handbook.items():
-        origin = _origin(handbook, item.id)
         if item.status == "active" and item.owner is None:
             yield Diagnostic(
                 Rule.MISSING_OWNER,
-                origin.of("id"),
+                _origin(handbook, item.id).of("id"),
                 f"{item.id} has no owner",
                 "Add `owner:` with the role that answers for it"
                 + (f", e.g. `owner: {owners[0]}`." if owners else "."),
                 (item.id,),
             )
     for norm in handbook.norms:
-        origin = _origin(handbook, norm.id)
         if norm.effective and norm.review and norm.review < norm.effective:
             yield Diagnostic(
                 Rule.DATES_OUT_OF_ORDER,
-                origin.of("review"),
+                _origin(handbook, norm.id).of("review"),
                 f"norm {norm.id} is due for review on {norm.review}, before it takes effect "
                 f"on {norm.effective}",
                 "Set `review:` to a date after `effective:`.",
@@ -282,7 +307,7 @@ def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
         if norm.status == "active" and norm.review and norm.review < today:
             yield Diagnostic(
                 Rule.REVIEW_OVERDUE,
-                origin.of("review"),
+                _origin(handbook, norm.id).of("review"),
                 f"norm {norm.id} was due for review on {norm.review}",
                 "Review it with its owner, then set `review:` to the next date.",
                 (norm.id,),
@@ -291,7 +316,10 @@ def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
 
 def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
     """`replaces` is the one relation that may loop by mistake (A replaces B replaces A)."""
-    edges: dict[str, tuple[str, ...]] = {item.id: item.replaces for item in handbook.items()}
+    # Only items that replace something can be on a loop; the others end every path at once.
+    edges: dict[str, tuple[str, ...]] = {
+        item.id: item.replaces for item in handbook.items() if item.replaces
+    }
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     reported: set[frozenset[str]] = set()
     for start in sorted(edges):
@@ -368,7 +396,7 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
         return [lang for lang in others if lang not in present]
 
     def report(
-        where: Location, owner: str, path: tuple[str | int, ...], text: Text
+        origin: Origin, owner: str, path: tuple[str | int, ...], text: Text
     ) -> Iterator[Diagnostic]:
         absent = missing(text)
         for rule, languages in (
@@ -379,7 +407,7 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
                 field = ".".join(str(part) for part in path)
                 yield Diagnostic(
                     rule,
-                    where,
+                    origin.of(*path),
                     f"`{field}` of {owner} has no {', '.join(languages)} text",
                     "Write the text as a map of languages, e.g.\n"
                     f"{path[-1] if isinstance(path[-1], str) else field}:\n"
@@ -392,11 +420,11 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
             continue
         origin = handbook.origins[item.id]
         for path, text in _texts(item):
-            yield from report(origin.of(*path), item.id, path, text)
+            yield from report(origin, item.id, path, text)
     for section, terms in handbook.taxonomy.items():
         for term in terms:
             origin = handbook.origins[f"{section}:{term.id}"]
             for name in ("title", "description"):
                 text = getattr(term, name)
                 if text is not None:
-                    yield from report(origin.of(name), f"{section[:-1]} {term.id}", (name,), text)
+                    yield from report(origin, f"{section[:-1]} {term.id}", (name,), text)

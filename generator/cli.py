@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.audit import audit
 from generator.diagnostics import Severity, has_errors
+from generator.parsecache import ParseStore, cache_folder
 from generator.pipeline import InvalidHandbookError, build_pages, validate
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
@@ -198,7 +199,11 @@ def _validate(args: argparse.Namespace) -> int:
     if not args.standards.is_dir():
         print(f"handbook: no folder {args.standards}", file=sys.stderr)
         return EXIT_USAGE
-    validation = validate(args.standards, today=args.today or dt.date.today())
+    validation = validate(
+        args.standards,
+        today=args.today or dt.date.today(),
+        store=ParseStore(cache_folder(args.standards)),
+    )
     sys.stdout.write(
         format_diagnostics(
             validation.diagnostics,

@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from generator import collector
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
+from generator.filecache import FileCache
 from generator.model import (
     SECTION_NOUN,
     TAXONOMY_SECTIONS,
@@ -34,6 +36,7 @@ from generator.model import (
     Term,
     Value,
 )
+from generator.parsecache import ParseStore
 from generator.yamlsource import Data, ParsedYaml, parse_yaml
 from generator.yamlsource import Path as NodePath
 
@@ -149,11 +152,20 @@ def _name_clashes(displays: list[str]) -> list[Diagnostic]:
     return problems
 
 
-def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
+def load_handbook(
+    standards: Path,
+    *,
+    label: str | None = None,
+    cache: FileCache[LoadedFile] | None = None,
+    store: ParseStore | None = None,
+) -> LoadResult:
     """Read, parse and validate `standards/**/*.yml` into a Handbook.
 
     `label` replaces the folder's path in every location, so that standards unpacked from a
     release into a scratch folder are reported as, say, `standards@1.0/norms.yml:12`.
+    `cache` keeps each file's reading between calls (`mkdocs serve`): a file whose bytes did
+    not change is neither parsed nor validated again. `store` keeps parsed files on disk
+    between runs (`handbook validate`): a file whose bytes did not change is not parsed again.
     """
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
@@ -174,19 +186,36 @@ def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
     root = label if label is not None else standards.as_posix()
     displays = [f"{root}/{path.relative_to(standards).as_posix()}" for path in files]
     problems.extend(_name_clashes(displays))
-    for path, display in zip(files, displays, strict=True):
-        refused = _refused_file(path, standards, display)
-        if refused is not None:
-            problems.append(refused)
-            continue
-        text = _read_text(path, display, problems)
-        if text is None:
-            continue
-        sources[display] = text
-        parsed = parse_yaml(text, display)
-        problems.extend(parsed.problems)
-        if parsed.data is not None:
-            assembly.add_file(parsed, display, problems)
+    seen: list[str] = []
+    with collector.paused():
+        for path, display in zip(files, displays, strict=True):
+            refused = _refused_file(path, standards, display)
+            if refused is not None:
+                problems.append(refused)
+                continue
+            raw = _read_bytes(path, display, problems)
+            if raw is None:
+                continue
+            loaded = cache.get(display, raw) if cache is not None else None
+            if loaded is None:
+                text = _decode(raw, display, problems)
+                if text is None:
+                    continue
+                if store is not None:
+                    parsed = store.parse(text, display, raw)
+                else:
+                    parsed = parse_yaml(text, display)
+                loaded = load_file(text, display, parsed)
+                if cache is not None:
+                    cache.put(display, raw, loaded)
+            seen.append(display)
+            sources[display] = loaded.text
+            problems.extend(loaded.problems)
+            assembly.add_file(loaded, problems)
+    if cache is not None:
+        cache.keep_only(seen)
+    if store is not None:
+        store.prune()
 
     settings = assembly.settings
     if settings is None:
@@ -203,10 +232,10 @@ def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
     handbook = Handbook(
         settings=settings,
         root=root,
-        taxonomy={section: tuple(assembly.terms[section]) for section in TAXONOMY_SECTIONS},
-        values=tuple(assembly.values),
-        norms=tuple(assembly.norms),
-        parameters=tuple(assembly.parameters),
+        taxonomy={section: tuple(assembly.sections[section]) for section in TAXONOMY_SECTIONS},
+        values=tuple(assembly.sections["values"]),
+        norms=tuple(assembly.sections["norms"]),
+        parameters=tuple(assembly.sections["parameters"]),
         origins=assembly.origins,
         unreadable_ids=frozenset(assembly.unreadable),
         duplicates=tuple(assembly.duplicates),
@@ -215,7 +244,7 @@ def load_handbook(standards: Path, *, label: str | None = None) -> LoadResult:
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
 
 
-def _read_text(path: Path, display: str, problems: list[Diagnostic]) -> str | None:
+def _read_bytes(path: Path, display: str, problems: list[Diagnostic]) -> bytes | None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         problems.append(
@@ -227,7 +256,10 @@ def _read_text(path: Path, display: str, problems: list[Diagnostic]) -> str | No
             )
         )
         return None
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -245,110 +277,143 @@ def _read_text(path: Path, display: str, problems: list[Diagnostic]) -> str | No
     return text.replace("\r\n", "\n")
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of a section as its own file gives it: the item, or what it mentions."""
+
+    section: str
+    key: str
+    """How the whole handbook knows it: the id, or `section:id` for a taxonomy term."""
+    item: Term | Value | Norm | Parameter | None
+    origin: Origin | None
+    raw_id: str | None
+    mentioned: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file read on its own: its text, its problems and its entries. Nothing here depends
+    on another file, so it stays valid as long as the file's bytes do."""
+
+    text: str
+    problems: tuple[Diagnostic, ...]
+    settings: tuple[Origin, Settings | None, tuple[Diagnostic, ...]] | None
+    """Where `handbook:` stands, the settings if valid, and the problems of validating them:
+    reported only if this is the first `handbook:` of the handbook."""
+    entries: tuple[_Entry, ...]
+
+
+def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
+    """Validate each entry of one parsed file against the schema."""
+    problems = list(parsed.problems)
+    settings = None
+    entries: list[_Entry] = []
+    data = parsed.data
+    if data is not None and not isinstance(data, dict):
+        problems.append(
+            Diagnostic(
+                Rule.WRONG_TYPE,
+                parsed.positions.get((), Location(file, 1, 1)),
+                "a standards file must be a mapping of sections such as `norms:`",
+                "Start the file with a section name followed by a colon, e.g.\n"
+                "norms:\n  - id: NRM-001\n    title: …",
+            )
+        )
+    elif data is not None:
+        for key, body in data.items():
+            if key == "handbook":
+                found: list[Diagnostic] = []
+                valid = _validate(
+                    Settings, body, parsed, ("handbook",), "the handbook settings", found
+                )
+                # Where the key stands is looked up only if a second `handbook:` is reported.
+                written = Origin(file, (key,), parsed.key_positions)
+                settings = (written, valid if isinstance(valid, Settings) else None, tuple(found))
+            elif key in SECTION_MODELS:
+                entries.extend(_section(parsed, file, key, body, problems))
+            else:
+                key_at = parsed.key_positions[(key,)]
+                problems.append(
+                    _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
+                )
+    return LoadedFile(text, tuple(problems), settings, tuple(entries))
+
+
+def _section(
+    parsed: ParsedYaml, file: str, section: str, body: Data, problems: list[Diagnostic]
+) -> Iterator[_Entry]:
+    if body is None:
+        return
+    if not isinstance(body, tuple):
+        problems.append(
+            Diagnostic(
+                Rule.WRONG_TYPE,
+                parsed.positions[(section,)],
+                f"`{section}:` must be a list of {section}",
+                f"Write each entry on a line starting with `- `, e.g.\n{section}:\n"
+                f"  - id: {ID_EXAMPLES.get(section, 'an-id')}",
+            )
+        )
+        return
+    model = SECTION_MODELS[section]
+    noun = SECTION_NOUN[section]
+    for index, raw in enumerate(body):
+        path: NodePath = (section, index)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
+        item = _validate(model, raw, parsed, path, label, problems)
+        shown_id = raw_id if isinstance(raw_id, str) else None
+        if item is None:
+            yield _Entry(section, "", None, None, shown_id, frozenset(_mentioned_ids(raw)))
+            continue
+        assert isinstance(item, Term | Value | Norm | Parameter)
+        key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
+        origin = Origin(file, path, parsed.positions)
+        yield _Entry(section, key, item, origin, shown_id, frozenset())
+
+
 class _Assembly:
     """Collects items from every file in order; ids are global across files."""
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.settings_at: Location | None = None
-        self.terms: dict[str, list[Term]] = {section: [] for section in TAXONOMY_SECTIONS}
-        self.values: list[Value] = []
-        self.norms: list[Norm] = []
-        self.parameters: list[Parameter] = []
+        self.settings_at: Origin | None = None
+        self.sections: dict[str, list[Any]] = {section: [] for section in SECTION_MODELS}
+        """Each section's items in the order written: terms, values, norms, parameters."""
         self.origins: dict[str, Origin] = {}
         self.unreadable: set[str] = set()
         self.duplicates: list[tuple[str, Origin]] = []
         self.unreadable_refs: set[str] = set()
 
-    def add_file(self, parsed: ParsedYaml, file: str, problems: list[Diagnostic]) -> None:
-        data = parsed.data
-        if not isinstance(data, dict):
-            problems.append(
-                Diagnostic(
-                    Rule.WRONG_TYPE,
-                    parsed.positions.get((), Location(file, 1, 1)),
-                    "a standards file must be a mapping of sections such as `norms:`",
-                    "Start the file with a section name followed by a colon, e.g.\n"
-                    "norms:\n  - id: NRM-001\n    title: …",
-                )
-            )
-            return
-        for key, body in data.items():
-            key_at = parsed.key_positions[(key,)]
-            if key == "handbook":
-                self._add_settings(parsed, body, key_at, problems)
-            elif key in SECTION_MODELS:
-                self._add_section(parsed, key, body, problems)
-            else:
+    def add_file(self, loaded: LoadedFile, problems: list[Diagnostic]) -> None:
+        if loaded.settings is not None:
+            written, settings, found = loaded.settings
+            if self.settings_at is not None:
                 problems.append(
-                    _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
+                    Diagnostic(
+                        Rule.MISSING_SETTINGS,
+                        written.location,
+                        f"`handbook:` is written again (first at {self.settings_at.location})",
+                        "Keep one `handbook:` section for the whole handbook.",
+                    )
                 )
-
-    def _add_settings(
-        self, parsed: ParsedYaml, body: Data, key_at: Location, problems: list[Diagnostic]
-    ) -> None:
-        if self.settings_at is not None:
-            problems.append(
-                Diagnostic(
-                    Rule.MISSING_SETTINGS,
-                    key_at,
-                    f"`handbook:` is written again (first at {self.settings_at})",
-                    "Keep one `handbook:` section for the whole handbook.",
-                )
-            )
-            return
-        self.settings_at = key_at
-        settings = _validate(
-            Settings, body, parsed, ("handbook",), "the handbook settings", problems
-        )
-        if isinstance(settings, Settings):
-            self.settings = settings
-
-    def _add_section(
-        self, parsed: ParsedYaml, section: str, body: Data, problems: list[Diagnostic]
-    ) -> None:
-        if body is None:
-            return
-        if not isinstance(body, tuple):
-            problems.append(
-                Diagnostic(
-                    Rule.WRONG_TYPE,
-                    parsed.positions[(section,)],
-                    f"`{section}:` must be a list of {section}",
-                    f"Write each entry on a line starting with `- `, e.g.\n{section}:\n"
-                    f"  - id: {ID_EXAMPLES.get(section, 'an-id')}",
-                )
-            )
-            return
-        model = SECTION_MODELS[section]
-        noun = SECTION_NOUN[section]
-        fields_of = _by_item(parsed.positions, section)
-        for index, raw in enumerate(body):
-            path: NodePath = (section, index)
-            raw_id = raw.get("id") if isinstance(raw, dict) else None
-            label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
-            item = _validate(model, raw, parsed, path, label, problems)
-            if item is None:
-                if isinstance(raw_id, str):
-                    self.unreadable.add(raw_id)
-                self.unreadable_refs.update(_mentioned_ids(raw))
+            else:
+                self.settings_at = written
+                self.settings = settings
+                problems.extend(found)
+        for entry in loaded.entries:
+            item, origin = entry.item, entry.origin
+            if item is None or origin is None:
+                if entry.raw_id is not None:
+                    self.unreadable.add(entry.raw_id)
+                self.unreadable_refs.update(entry.mentioned)
                 continue
-            origin = Origin(parsed.positions[path], fields_of.get(index, {}))
-            assert isinstance(item, Term | Value | Norm | Parameter)
-            key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
-            if key in self.origins:
+            if entry.key in self.origins:
                 # The first definition keeps the id; the check reports this one.
-                self.duplicates.append((key, origin))
+                self.duplicates.append((entry.key, origin))
                 continue
-            self.origins[key] = origin
-            if isinstance(item, Term):
-                self.terms[section].append(item)
-            elif isinstance(item, Value):
-                self.values.append(item)
-            elif isinstance(item, Norm):
-                self.norms.append(item)
-            elif isinstance(item, Parameter):
-                self.parameters.append(item)
+            self.origins[entry.key] = origin
+            self.sections[entry.section].append(item)
 
 
 _ITEM_ID = re.compile(r"(VAL|NRM|PAR)-[A-Z0-9]+(-[A-Z0-9]+)*")
@@ -368,18 +433,6 @@ def _mentioned_ids(raw: Data) -> set[str]:
         elif isinstance(node, tuple):
             pending.extend(node)
     return found
-
-
-def _by_item(
-    positions: Mapping[NodePath, Location], section: str
-) -> dict[int, dict[NodePath, Location]]:
-    """The positions inside each entry of a section, relative to the entry, in one pass over
-    the file's positions (not one pass per entry, which grows with the square of the file)."""
-    grouped: dict[int, dict[NodePath, Location]] = {}
-    for path, location in positions.items():
-        if len(path) > 2 and path[0] == section and isinstance(path[1], int):
-            grouped.setdefault(path[1], {})[path[2:]] = location
-    return grouped
 
 
 def _validate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal, NamedTuple
 
@@ -301,21 +301,86 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+NodePath = tuple[str | int, ...]
+
+
+class NodePositions(Mapping[NodePath, Location]):
+    """Where each node of one file was written, by its path in the file's data.
+
+    Knowing the position of every node costs about as much as parsing the file again, and most
+    runs report nothing: the table may be given as a function that makes it when it is first
+    read, once. Immutable to its readers."""
+
+    def __init__(
+        self, table: Mapping[NodePath, Location] | Callable[[], Mapping[NodePath, Location]]
+    ):
+        self._made = table if isinstance(table, Mapping) else None
+        self._make = None if isinstance(table, Mapping) else table
+        self._inside: dict[int, dict[NodePath, dict[NodePath, Location]]] = {}
+
+    def _table(self) -> Mapping[NodePath, Location]:
+        if self._made is None:
+            assert self._make is not None
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def __getitem__(self, path: NodePath) -> Location:
+        return self._table()[path]
+
+    def __iter__(self) -> Iterator[NodePath]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def inside(self, path: NodePath) -> Mapping[NodePath, Location]:
+        """The positions below `path`, relative to it. All nodes at the same depth are grouped
+        in one pass over the table, not one pass each (which grows with the square of it)."""
+        depth = len(path)
+        grouped = self._inside.get(depth)
+        if grouped is None:
+            grouped = {}
+            for node, location in self._table().items():
+                if len(node) > depth:
+                    grouped.setdefault(node[:depth], {})[node[depth:]] = location
+            self._inside[depth] = grouped
+        return grouped.get(path, {})
+
+
+@dataclass(frozen=True, eq=False)
 class Origin:
     """Where an item and each of its fields were written, so any step can point at the YAML."""
 
-    location: Location
-    fields: Mapping[tuple[str | int, ...], Location]
+    file: str
+    path: NodePath
+    """The item's path in its file's data, e.g. `("norms", 3)`."""
+    positions: NodePositions
+    """Every node of that file; nothing is looked up until a step asks where something is."""
+
+    @property
+    def location(self) -> Location:
+        return self.positions[self.path]
+
+    @property
+    def fields(self) -> Mapping[NodePath, Location]:
+        """Each node of the item, by its path relative to the item."""
+        return self.positions.inside(self.path)
 
     def of(self, *path: str | int) -> Location:
         """The location of the deepest written node along `path` (the item itself at worst)."""
         while path:
-            found = self.fields.get(path)
+            found = self.positions.get((*self.path, *path))
             if found is not None:
                 return found
             path = path[:-1]
         return self.location
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Origin):
+            return NotImplemented
+        return (self.location, dict(self.fields)) == (other.location, dict(other.fields))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -344,7 +409,7 @@ class Handbook:
         origin = self.origins.get(key)
         if origin is None:
             return None
-        file = origin.location.file
+        file = origin.file
         prefix = self.root.rstrip("/") + "/"
         return file[len(prefix) :] if file.startswith(prefix) else file
 

@@ -6,11 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import collector
 from generator.check import check
 from generator.codeowners import LOCATION, codeowners
 from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
-from generator.load import LoadResult, load_handbook
+from generator.filecache import FileCache
+from generator.load import LoadedFile, LoadResult, load_handbook
 from generator.model import Handbook, Location
+from generator.parsecache import ParseStore
 from generator.releases import ReleaseContext
 from generator.render import Rendered, render_handbook
 
@@ -34,12 +37,19 @@ class Validation:
         return self.loaded.handbook is None or has_errors(self.diagnostics, strict=strict)
 
 
-def validate(standards: Path, *, today: dt.date) -> Validation:
-    loaded = load_handbook(standards)
-    found = list(loaded.diagnostics)
-    if loaded.handbook is not None:
-        found.extend(check(loaded.handbook, today=today))
-        found.extend(_codeowners_current(standards, loaded.handbook))
+def validate(
+    standards: Path,
+    *,
+    today: dt.date,
+    cache: FileCache[LoadedFile] | None = None,
+    store: ParseStore | None = None,
+) -> Validation:
+    with collector.paused():
+        loaded = load_handbook(standards, cache=cache, store=store)
+        found = list(loaded.diagnostics)
+        if loaded.handbook is not None:
+            found.extend(check(loaded.handbook, today=today))
+            found.extend(_codeowners_current(standards, loaded.handbook))
     return Validation(loaded, sorted_diagnostics(found))
 
 
@@ -79,9 +89,10 @@ def build_pages(
     releases: ReleaseContext | None = None,
     language: str | None = None,
     pdf: bool = False,
+    cache: FileCache[LoadedFile] | None = None,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
-    validation = validate(standards, today=today)
+    validation = validate(standards, today=today, cache=cache)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
     rendered = render_handbook(

@@ -26,9 +26,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
+from generator.filecache import FileCache
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
-from generator.load import load_handbook
+from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
@@ -118,6 +119,8 @@ class HandbookConfig(Config):
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     def __init__(self) -> None:
+        self.files: FileCache[LoadedFile] = FileCache()
+        """Each standards file as last read: a rebuild reads again only the files that changed."""
         self.rendered: Rendered | None = None
         self.language: str | None = None
         self.translated: tuple[str, ...] = ()
@@ -126,6 +129,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         return base / relative
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this plugin, and its cache of files, from one rebuild of
+        `mkdocs serve` to the next instead of making a new one each time."""
 
     # Before the search plugin reads its language: this build's language is decided here.
     @event_priority(100)
@@ -144,6 +151,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 releases=release_context(standards, self.config.site_branch, language or ""),
                 language=language,
                 pdf=os.environ.get(PDF_VARIABLE) == "1",
+                cache=self.files,
             )
         except InvalidHandbookError as invalid:
             report = as_text(

@@ -71,6 +71,15 @@ def copy_handbook(source: Path, target: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`handbook validate` keeps parsed files in the user's cache folder: during the tests, a
+    scratch folder, so that no run leaves anything in the home folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """A writable copy of the small fixture handbook, as a project folder."""

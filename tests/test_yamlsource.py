@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.diagnostics import Rule
-from generator.yamlsource import MAX_DEPTH, parse_yaml
+from generator.yamlsource import MAX_DEPTH, _from_events, _may_need_events, parse_yaml
+from tests.conftest import FIXTURES
 
 
 def test_words_that_yaml_1_1_turns_into_booleans_stay_text() -> None:
@@ -117,3 +120,54 @@ def test_a_list_used_as_a_key_is_refused_and_the_rest_still_reads() -> None:
     parsed = parse_yaml("? [a]\n: 1\ntitle: T\n", "f.yml")
     assert [p.rule for p in parsed.problems] == [Rule.WRONG_TYPE]
     assert parsed.data == {"title": "T"}
+
+
+def test_an_anchor_that_no_alias_uses_is_still_refused() -> None:
+    parsed = parse_yaml("a: &unused text\nb: other\n", "f.yml")
+    assert [(p.rule, p.location.line, p.location.column) for p in parsed.problems] == [
+        (Rule.YAML_ALIAS, 1, 4)
+    ]
+
+
+def test_the_non_specific_tag_keeps_a_number_as_text() -> None:
+    parsed = parse_yaml("a: ! 12\n", "f.yml")
+    assert parsed.data == {"a": "12"}
+    assert parsed.problems == []
+
+
+def test_nesting_deeper_than_the_c_composer_may_take_is_read_event_by_event() -> None:
+    """libyaml composes nodes recursively in C: tens of thousands of levels would overflow
+    the C stack, a crash rather than an error. Past a few thousand the event reader reads,
+    and refuses the file at the first level too deep."""
+    for text in ("- " * 600 + "x\n", "a: " + "[" * 6000 + "]" * 6000 + "\n"):
+        assert _may_need_events(text)
+        parsed = parse_yaml(text, "deep.yml")
+        assert [p.rule for p in parsed.problems] == [Rule.NESTING_TOO_DEEP]
+        assert parsed.data is None
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+def test_both_readers_draw_the_nesting_limit_in_the_same_place(depth: int) -> None:
+    text = "a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1) + "\n"
+    fast, exact = parse_yaml(text, "n.yml"), _from_events(text, "n.yml")
+    assert fast.data == exact.data
+    assert fast.problems == exact.problems
+    assert (fast.data is None) == (depth > MAX_DEPTH)
+
+
+def test_a_plain_file_reads_as_the_event_reader_reads_it() -> None:
+    """Files without anchors, tags or deep nesting take the fast path; the event reader is the
+    reference for its data, its problems and every position."""
+    text = (FIXTURES / "small" / "standards" / "norms.yml").read_text(encoding="utf-8")
+    text += "norms:\n  - again\nmore:\n  - {id: NRM-9, id: NRM-10}\n  - ? [x]\n    : y\n"
+    fast, exact = parse_yaml(text, "n.yml"), _from_events(text, "n.yml")
+    assert fast.data == exact.data
+    assert fast.problems == exact.problems
+    assert [p.rule for p in fast.problems] == [
+        Rule.DUPLICATE_KEY,
+        Rule.DUPLICATE_KEY,
+        Rule.WRONG_TYPE,
+    ]
+    assert dict(fast.positions) == dict(exact.positions)
+    assert list(fast.positions) == list(exact.positions)
+    assert dict(fast.key_positions) == dict(exact.key_positions)
