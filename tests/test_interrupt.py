@@ -20,9 +20,10 @@ from tests.conftest import ROOT, git, init_repository
 pytestmark = pytest.mark.slow
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
-MOMENTS = (0.3, 1.2, 2.4, 3.6, 6.0)
-"""Seconds after the start at which a build is stopped: while MkDocs loads, while each of the
-four languages is rendered, while the result is moved into place, and after it is done."""
+MOMENTS = (0.3, 1.5, 3.0, 6.0)
+"""Seconds after the start at which a build is stopped: while Python and MkDocs load, while the
+four languages are rendered side by side, about when the result is moved into place, and after
+it is done."""
 
 
 def _digest(site: Path) -> str:
@@ -96,10 +97,11 @@ def test_a_stopped_build_leaves_the_old_site_or_the_new_one(
         assert process.returncode in (0, 130, -signal.SIGTERM)
         if process.returncode == 130:
             assert "what was published is as it was" in stderr
-    # The next build removes what a killed one left behind, and succeeds.
-    assert _start(project, "build").wait(timeout=300) == 0
-    assert _digest(site) == sites["new"]
-    assert list(project.glob(".site.building-*")) == []
+    if how is signal.SIGKILL:
+        # The next build removes what a killed one left behind, and succeeds.
+        assert _start(project, "build").wait(timeout=300) == 0
+        assert _digest(site) == sites["new"]
+        assert list(project.glob(".site.building-*")) == []
 
 
 @pytest.fixture(scope="module")
@@ -136,10 +138,8 @@ def _published(repo: Path, version: str) -> list[bool]:
     ("moment", "how"),
     [
         (1.0, signal.SIGKILL),
-        (3.0, signal.SIGTERM),
-        (5.0, signal.SIGKILL),
+        (4.0, signal.SIGTERM),
         (8.0, signal.SIGKILL),
-        (11.0, signal.SIGTERM),
         (15.0, signal.SIGKILL),
     ],
     ids=lambda v: v.name if isinstance(v, signal.Signals) else f"{v}s",
