@@ -1,12 +1,17 @@
 """The benchmark command runs and prints its table (timing targets live in the benchmark, not
-here); and checking grows linearly with the handbook, by operation count."""
+here); checking grows linearly with the handbook, by operation count; and the handbook converted
+for Doorstop and StrictDoc (`--compare`) holds every item and link (neither tool is needed)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from benchmarks.others import write_doorstop, write_strictdoc
 from benchmarks.synthetic import write
 from generator.load import load_handbook
 from generator.yamlsource import parse_yaml
@@ -45,3 +50,61 @@ def test_loading_grows_linearly_with_the_handbook(tmp_path: Path) -> None:
         kept.append(sum(len(origin.fields) for origin in handbook.origins.values()))
     assert 1.9 < nodes[1] / nodes[0] < 2.1
     assert 1.9 < kept[1] / kept[0] < 2.1
+
+
+def test_the_doorstop_tree_has_a_file_per_item_and_a_norm_links_its_values(tmp_path: Path) -> None:
+    project = write(tmp_path / "handbook", 100)
+    handbook = load_handbook(project / "standards").handbook
+    assert handbook is not None
+    tree = write_doorstop(project, tmp_path / "doorstop")
+    files = {
+        prefix: sorted((tree / prefix).glob(f"{prefix}-*.yml")) for prefix in ("VAL", "NRM", "PAR")
+    }
+    assert {prefix: len(found) for prefix, found in files.items()} == {
+        "VAL": 2,
+        "NRM": 100,
+        "PAR": 500,
+    }
+    parents = {
+        prefix: yaml.safe_load((tree / prefix / ".doorstop.yml").read_text(encoding="utf-8"))[
+            "settings"
+        ].get("parent")
+        for prefix in files
+    }
+    assert parents == {"VAL": None, "NRM": "VAL", "PAR": "NRM"}
+    for norm in handbook.norms:
+        item = yaml.safe_load((tree / "NRM" / f"{norm.id}.yml").read_text(encoding="utf-8"))
+        assert [uid for link in item["links"] for uid in link] == sorted(norm.traces_to)
+        assert item["text"] == norm.statement
+    assert any(len(norm.traces_to) == 2 for norm in handbook.norms)
+    again = write_doorstop(project, tmp_path / "again")
+    assert all(
+        (again / path.relative_to(tree)).read_bytes() == path.read_bytes()
+        for found in files.values()
+        for path in found
+    )
+
+
+def test_the_strictdoc_documents_hold_a_requirement_per_item_with_its_parents(
+    tmp_path: Path,
+) -> None:
+    project = write(tmp_path / "handbook", 100)
+    handbook = load_handbook(project / "standards").handbook
+    assert handbook is not None
+    folder = write_strictdoc(project, tmp_path / "strictdoc")
+    documents = {
+        kind: (folder / f"{kind}.sdoc").read_text(encoding="utf-8")
+        for kind in ("values", "norms", "parameters")
+    }
+    assert all(text.startswith("[DOCUMENT]\nTITLE: ") for text in documents.values())
+    parents: dict[str, list[str]] = {}
+    for text in documents.values():
+        for block in text.split("\n\n[REQUIREMENT]\n")[1:]:
+            uid = re.search(r"^UID: (\S+)$", block, re.MULTILINE)
+            assert uid is not None
+            parents[uid[1]] = re.findall(r"^- TYPE: Parent\n  VALUE: (\S+)$", block, re.MULTILINE)
+    expected: dict[str, list[str]] = {value.id: [] for value in handbook.values}
+    expected |= {norm.id: list(norm.traces_to) for norm in handbook.norms}
+    expected |= {parameter.id: list(parameter.traces_to) for parameter in handbook.parameters}
+    assert parents == expected
+    assert sum(text.count("[REQUIREMENT]") for text in documents.values()) == 602
