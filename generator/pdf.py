@@ -34,7 +34,9 @@ _SELF_CONTAINED = """() => {
   for (const link of document.querySelectorAll("a[href]")) {
     const url = new URL(link.href, document.baseURI);
     const path = url.pathname.replace(/\\/(index\\.html)?$/, "").split("/").pop() || "";
-    const target = [decodeURIComponent(url.hash.slice(1)), path.toUpperCase()]
+    let fragment = url.hash.slice(1);
+    try { fragment = decodeURIComponent(fragment); } catch (malformed) { /* keep it raw */ }
+    const target = [fragment, path.toUpperCase()]
       .find(id => id && document.getElementById(id));
     if (target) {
       link.setAttribute("href", "#" + target);

@@ -201,6 +201,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
             search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", []))
+            if _material_worker(config) is None:
+                # Without the worker that stems typed words, a stemmed index would miss them.
+                pipeline = [step for step in pipeline if step != "stemmer"]
             search.config["lang"] = [search_lang]
             search.config["pipeline"] = pipeline
         version = os.environ.get("MIKE_DOCS_VERSION")
@@ -278,6 +281,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return server
 
 
+def _material_worker(config: MkDocsConfig) -> str | None:
+    """The file name of Material's search worker (it changes with each Material release)."""
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/javascripts/workers/search.*.min.js"))
+        if found:
+            return found[0].name
+    return None
+
+
 def _search_worker(config: MkDocsConfig) -> str | None:
     """A search worker that runs Material's own and then stems what the reader types.
 
@@ -285,12 +297,8 @@ def _search_worker(config: MkDocsConfig) -> str | None:
     replace with ours. None without the search plugin or Material."""
     if config.plugins.get("material/search") is None and config.plugins.get("search") is None:
         return None
-    for folder in config.theme.dirs:
-        found = sorted(Path(folder).glob("assets/javascripts/workers/search.*.min.js"))
-        if found:
-            original = found[0].name
-            break
-    else:
+    original = _material_worker(config)
+    if original is None:
         return None
     config.extra["handbook_search_worker"] = {
         "original": original,

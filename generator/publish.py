@@ -11,6 +11,7 @@ and a refused, failed or killed release leaves the site branch as it was.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import subprocess
@@ -40,7 +41,10 @@ from generator.releases import (
     repository_root,
 )
 from generator.report import as_text
+from generator.sitebuild import remove_abandoned_staging
 
+REMOTE = "origin"
+"""The remote the site branch is published to (mike's default)."""
 SCRATCH_PREFIX = "handbook-release/"
 """Where a release is assembled before the site branch is moved to it (`publish`)."""
 # mike has no `python -m mike`; its console script sits beside the running interpreter.
@@ -85,15 +89,41 @@ def publish(
 ) -> list[str]:
     """Check, then publish `version`; returns what a person should read about it."""
     repo = _repo(config_file)
+    with _one_release_at_a_time(repo):
+        return _publish(config_file, repo, version, title, date, force, branch)
+
+
+@contextmanager
+def _one_release_at_a_time(repo: Path) -> Iterator[None]:
+    """Two releases in one clone would share the scratch branch and mike's temporary files;
+    the second waits. The kernel drops the lock of a killed process: nothing stale stays."""
+    git_dir = Path(str(git(repo, "rev-parse", "--git-dir")).strip())
+    lock = (repo / git_dir) / "handbook-release.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
+def _publish(
+    config_file: Path,
+    repo: Path,
+    version: str,
+    title: str | None,
+    date: dt.date,
+    force: bool,
+    branch: str,
+) -> list[str]:
     standards = standards_folder(config_file)
     project = config_file.resolve().parent
     _remove_abandoned_mike_configs(repo, project)
+    remove_abandoned_staging(Path(load_config(config_file=str(config_file)).site_dir))
     dirty = str(git(repo, "status", "--porcelain", "--untracked-files=all", "--", str(project)))
     if dirty.strip():
         raise PublishError(
             "the work tree has uncommitted changes; commit them first, because a release "
             "records the commit it was built from:\n" + dirty
         )
+    _catch_up_with_remote(repo, branch)
     validation = validate(standards, today=date)
     if validation.failed():
         raise PublishError(
@@ -149,7 +179,7 @@ def publish(
             _root_redirect(project, scratch, f"{prefixes[0]}/", environment)
         after = _branch_head(repo, scratch)
         assert after is not None
-        git(repo, "update-ref", f"refs/heads/{branch}", after, before or "0" * 40)
+        git(repo, "update-ref", f"refs/heads/{branch}", after, before or "")
     finally:
         _reset_branch(repo, scratch, None)
     commit = str(git(repo, "rev-parse", "--short", "HEAD")).strip()
@@ -159,6 +189,37 @@ def publish(
         f"to branch {branch}; latest → {version}",
     )
     return lines
+
+
+def _catch_up_with_remote(repo: Path, branch: str) -> None:
+    """A release adds one version to the site branch as published: in a fresh clone (CI) the
+    branch exists only as `origin/<branch>`, and a local one may be behind it. Built on
+    anything older, the release would drop the versions published since (what mike itself
+    checks before it deploys to a branch). A diverged branch is refused."""
+    try:
+        upstream = str(
+            git(repo, "rev-parse", "--verify", f"refs/remotes/{REMOTE}/{branch}^{{commit}}")
+        ).strip()
+    except GitError:
+        return
+    local = _branch_head(repo, branch)
+    if local == upstream or (local is not None and _is_ancestor(repo, upstream, local)):
+        return  # up to date, or ahead with releases not pushed yet
+    if local is not None and not _is_ancestor(repo, local, upstream):
+        raise PublishError(
+            f"the site branch `{branch}` and `{REMOTE}/{branch}` have diverged; bring them "
+            f"together first (for example `git branch -f {branch} {REMOTE}/{branch}` if the "
+            "local one holds nothing to keep)"
+        )
+    git(repo, "update-ref", f"refs/heads/{branch}", upstream, local or "")
+
+
+def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
+    try:
+        git(repo, "merge-base", "--is-ancestor", older, newer)
+    except GitError:
+        return False
+    return True
 
 
 def _remove_abandoned_mike_configs(repo: Path, project: Path) -> None:

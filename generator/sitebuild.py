@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import logging
 import os
 import shutil
+import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import active_children, get_context
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -55,10 +58,12 @@ def build_site(
     if target is None:
         target = Path(load_config(config_file=str(config_file)).site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_staging(target)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.building-{os.getpid()}-", dir=target.parent)
-    )
+    remove_abandoned_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    # Held while this build (and any worker it forked) lives: the next build's clean-up
+    # tells a live staging folder from an abandoned one by it, across PID namespaces too.
+    claim = os.open(staging, os.O_RDONLY)
+    fcntl.flock(claim, fcntl.LOCK_EX)
     try:
         if len(languages) > 1:
             _build_languages(config_file, staging, strict, languages, offline)
@@ -72,27 +77,33 @@ def build_site(
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(claim)
     return target
 
 
-def _remove_abandoned_staging(target: Path) -> None:
+def remove_abandoned_staging(target: Path) -> None:
     """A build killed outright (SIGKILL, power loss) cannot clean up after itself: its
-    half-written folder is removed by the next build, once the process that made it is gone.
-    The site itself was never touched by it."""
-    for folder in target.parent.glob(f".{target.name}.building-*-*"):
-        pid = folder.name.removeprefix(f".{target.name}.building-").split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+    half-written folder is removed by a later build or release, once nothing holds its lock.
+    The site itself was never touched by it, except in one case: killed between the two
+    renames of `replace_directory`'s fallback, the old site waits in `…-old`, and comes back."""
+    prefix = f".{target.name}.building-"
+    for folder in sorted(target.parent.glob(f"{prefix}*")):
+        if folder.name.endswith("-old"):
+            if not target.exists():
+                folder.rename(target)
+            continue
+        try:
+            held = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a build is writing into it
+        else:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        finally:
+            os.close(held)
 
 
 def _build_languages(
@@ -105,7 +116,11 @@ def _build_languages(
         for language in languages:
             _build_one(config_file, staging / language, strict, language, offline)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Forked, so that workers log like the parent; stopping them is the parent's job.
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("fork"), initializer=_worker_signals
+    )
+    try:
         runs = [
             pool.submit(
                 _build_reported, config_file, staging / lang, strict, lang, offline, index > 0
@@ -113,10 +128,31 @@ def _build_languages(
             for index, lang in enumerate(languages)
         ]
         failures = [failure for failure in (run.result() for run in runs) if failure]
+    except BaseException:
+        # Stopped (SIGTERM, Ctrl-C) or failed: the workers stop now, not after their build.
+        # Stopped before the staging folder is removed: none may still write into it then.
+        workers_left = active_children()
+        for worker in workers_left:
+            worker.terminate()
+        for worker in workers_left:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     if failures:
         # The first language's failure, as a sequential build would have stopped at it.
         kind, message = failures[0]
         raise Abort(message) if kind == "abort" else BuildError(message)
+
+
+def _worker_signals() -> None:
+    """A worker ends at once on SIGTERM and leaves Ctrl-C to the parent, which stops every
+    worker and then removes the staging folder (`_build_languages`)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _build_reported(

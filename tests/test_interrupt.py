@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,17 +75,23 @@ def sites(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return {"project": project, "old": _digest(old), "new": _digest(new), "old_site": old}
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_a_stopped_build_leaves_the_old_site_or_the_new_one(
-    sites: dict[str, object], moment: float, how: signal.Signals
-) -> None:
+def _old_site_in_place(sites: dict[str, object]) -> tuple[Path, Path]:
+    """The project with its old site where a reader finds it; (project, site)."""
     project = sites["project"]
     old_site = sites["old_site"]
     assert isinstance(project, Path) and isinstance(old_site, Path)
     site = project / "site"
     shutil.rmtree(site)
     shutil.copytree(old_site, site)
+    return project, site
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_stopped_build_leaves_the_old_site_or_the_new_one(
+    sites: dict[str, object], moment: float, how: signal.Signals
+) -> None:
+    project, site = _old_site_in_place(sites)
     process = _start(project, "build")
     stderr = _stop(process, moment, how)
     state = _digest(site)
@@ -102,6 +109,22 @@ def test_a_stopped_build_leaves_the_old_site_or_the_new_one(
         assert _start(project, "build").wait(timeout=300) == 0
         assert _digest(site) == sites["new"]
         assert list(project.glob(".site.building-*")) == []
+
+
+def test_sigterm_to_the_build_alone_stops_its_workers_too(sites: dict[str, object]) -> None:
+    """`kill PID` or `docker stop` signal only the main process; the languages it builds in
+    worker processes stop with it, and nothing is left writing into the staging folder."""
+    project, site = _old_site_in_place(sites)
+    process = _start(project, "build")
+    while not list(project.glob(".site.building-*/*/index.html")):
+        assert process.poll() is None, "the build ended before its languages were written"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr.decode()
+    assert _digest(site) == sites["old"]
+    time.sleep(1)  # a worker still running would write again meanwhile
+    assert list(project.glob(".site.building-*")) == []
 
 
 @pytest.fixture(scope="module")

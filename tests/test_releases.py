@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -289,6 +290,35 @@ def test_an_item_effective_before_its_first_release_is_warned_about(
     assert "[effective-before-release] NRM-004 takes effect on 2026-01-01" in result.stdout
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
     assert (versions[0]["version"], versions[0]["aliases"]) == ("1.2", ["latest"])
+
+
+def test_a_release_from_a_fresh_clone_keeps_every_version_published(
+    history: dict[str, object], tmp_path: Path
+) -> None:
+    """CI releases from a fresh clone, where the site branch exists only as origin/gh-pages:
+    the new version joins the published ones, it does not replace them."""
+    origin = history["repo"]
+    assert isinstance(origin, Path)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True)
+    git(clone, "config", "user.name", "Release Test")
+    git(clone, "config", "user.email", "release@test.invalid")
+    assert git(clone, "branch", "--list", "gh-pages").strip() == ""
+    published = [v["version"] for v in json.loads(git(origin, "show", "gh-pages:versions.json"))]
+    assert {"1.0", "1.1"} <= set(published)
+    result = run_cli("release", "7.0", "--date", "2026-12-01", cwd=clone)
+    assert result.code == 0, result.stderr + result.stdout
+    versions = json.loads(git(clone, "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == ["7.0", *published]
+    assert f"changes since {published[0]}" in result.stdout
+    # A local site branch that went its own way is refused, not overwritten.
+    git(clone, "checkout", "-q", "--orphan", "elsewhere")
+    git(clone, "commit", "-q", "--allow-empty", "-m", "unrelated")
+    git(clone, "branch", "-f", "gh-pages", "elsewhere")
+    git(clone, "checkout", "-q", "-f", "main")
+    refused = run_cli("release", "7.1", "--date", "2026-12-02", cwd=clone)
+    assert refused.code != 0
+    assert "have diverged" in refused.stderr
 
 
 def test_one_release_publishes_every_language_of_a_version(

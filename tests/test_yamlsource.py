@@ -160,6 +160,7 @@ def test_a_plain_file_reads_as_the_event_reader_reads_it() -> None:
     reference for its data, its problems and every position."""
     text = (FIXTURES / "small" / "standards" / "norms.yml").read_text(encoding="utf-8")
     text += "norms:\n  - again\nmore:\n  - {id: NRM-9, id: NRM-10}\n  - ? [x]\n    : y\n"
+    assert not _may_need_events(text)  # the fast path reads it
     fast, exact = parse_yaml(text, "n.yml"), _from_events(text, "n.yml")
     assert fast.data == exact.data
     assert fast.problems == exact.problems
