@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from generator.audit import Audit, Cell
@@ -20,9 +20,15 @@ from generator.exports import (
 )
 from generator.graph import Graph, NodeSpec, layered
 from generator.model import Handbook, Norm, Parameter, Value, id_order
-from generator.pages import NavEntry, Page, Planner
+from generator.pages import ELSEWHERE_IN_SEARCH, NavEntry, Page, Planner
 
 DOWNLOADS = "audit/downloads"
+MATRIX_COLUMNS = 24
+"""Above this many values, the value-by-norm matrix is a list of each norm's values: a grid of
+200 columns is read by nobody and grows with values times norms (84 MB at 10,000 norms)."""
+OVERVIEW_NODES = 600
+"""Above this many boxes, the graph of the whole handbook is not drawn (nobody can read it);
+each value's own graph still is."""
 
 
 def _descriptions(planner: Planner) -> dict[str, str]:
@@ -40,7 +46,8 @@ class Download:
     name: str
     path: str
     description: str
-    size: int
+    size: int | None
+    """In bytes; None for a file made while the site builds (`render.Later`)."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,24 @@ class ChecklistRow:
     values: tuple[Value, ...]
 
 
-def downloads(handbook: Handbook, language: str) -> dict[str, bytes]:
-    """The exports an auditor downloads, as files of the site."""
+MANIFEST = f"{DOWNLOADS}/manifest.json"
+
+
+def exports(handbook: Handbook, language: str) -> dict[str, Callable[[], bytes]]:
+    """The large exports an auditor downloads, each made when asked for: a build can have a
+    helper process make them while it writes the pages (helper.py)."""
     return {
-        f"{DOWNLOADS}/traceability.json": traceability_json(handbook, language),
-        f"{DOWNLOADS}/traceability.csv": traceability_csv(handbook, language),
-        f"{DOWNLOADS}/traceability.xlsx": traceability_xlsx(handbook, language),
-        f"{DOWNLOADS}/manifest.json": manifest_json(handbook),
+        f"{DOWNLOADS}/traceability.json": lambda: traceability_json(handbook, language),
+        f"{DOWNLOADS}/traceability.csv": lambda: traceability_csv(handbook, language),
+        f"{DOWNLOADS}/traceability.xlsx": lambda: traceability_xlsx(handbook, language),
     }
+
+
+def downloads(handbook: Handbook, language: str) -> dict[str, bytes]:
+    """The exports an auditor downloads, as files of the site, made now."""
+    made = {path: make() for path, make in exports(handbook, language).items()}
+    made[MANIFEST] = manifest_json(handbook)
+    return made
 
 
 def heat(cell: Cell) -> str:
@@ -111,9 +128,15 @@ def score(planner: Planner, parameter: Parameter) -> str:
 
 
 def plan_audit(
-    planner: Planner, result: Audit, files: Mapping[str, bytes], *, pdf: bool = False
+    planner: Planner,
+    result: Audit,
+    files: Mapping[str, bytes],
+    *,
+    pdf: bool = False,
+    later: Collection[str] = (),
 ) -> list[Page]:
-    """The audit pages; with `pdf`, the downloads also offer the PDF the build prints."""
+    """The audit pages; with `pdf`, the downloads also offer the PDF the build prints. The
+    files in `later` are made while the site builds, so their size is not known yet."""
     handbook, links, _ = planner.handbook, planner.links, planner._
     values = planner.active_values()
     norms = planner.active_norms()
@@ -132,7 +155,7 @@ def plan_audit(
             path.rsplit("/", 1)[1],
             path,
             _descriptions(planner)[path.rsplit("/", 1)[1]],
-            len(content),
+            None if path in later else len(content),
         )
         for path, content in files.items()
         if path.startswith(DOWNLOADS + "/")
@@ -153,6 +176,7 @@ def plan_audit(
         )
         for n in norms
     }
+    overview = _graph(planner, values, "audit/graph.md")
     kinds = [
         ("values", _("Values")),
         ("norms", _("Norms")),
@@ -169,13 +193,21 @@ def plan_audit(
             "audit/matrix.md",
             "audit_matrix.md.j2",
             _("Traceability matrix"),
-            {"values": values, "norms": norms, "parameters_of": parameters_of},
+            {
+                "values": values,
+                "norms": norms,
+                "parameters_of": parameters_of,
+                "as_grid": len(values) <= MATRIX_COLUMNS,
+                "values_of": {n.id: planner.norm_view(n).values for n in norms},
+            },
+            meta=ELSEWHERE_IN_SEARCH,
         ),
         Page(
             "audit/trace.md",
             "audit_trace.md.j2",
             _("Trace in both directions"),
             {"down": _down(planner), "up": _up(planner)},
+            meta=ELSEWHERE_IN_SEARCH,
         ),
         Page("audit/coverage.md", "audit_coverage.md.j2", _("Coverage"), {"audit": result}),
         Page(
@@ -189,9 +221,10 @@ def plan_audit(
             "audit_graph.md.j2",
             _("Traceability graph"),
             {
-                "overview": _graph(planner, values, "audit/graph.md"),
+                "overview": overview if len(overview.nodes) <= OVERVIEW_NODES else None,
                 "per_value": [(v, _graph(planner, [v], "audit/graph.md")) for v in values],
             },
+            meta=ELSEWHERE_IN_SEARCH,
         ),
         Page(
             "audit/downloads.md",
@@ -210,7 +243,7 @@ def plan_audit(
             "checklist.md.j2",
             _("Checklist:") + " " + planner.text(channel.title),
             {"channel": channel, "rows": rows},
-            meta={"hide": ["navigation", "toc"]},
+            meta={"hide": ["navigation", "toc"], **ELSEWHERE_IN_SEARCH},
         )
         for channel, rows in checklists
     )
@@ -314,7 +347,7 @@ def _checklist(planner: Planner, channel: str) -> tuple[ChecklistRow, ...]:
 
 def _graph(planner: Planner, values: list[Value], page: str) -> Graph:
     links = planner.links
-    url = planner.url_from(page)
+    url = planner.href_from(page)
     norms: dict[str, Norm] = {}
     parameters: dict[str, Parameter] = {}
     edges: list[tuple[str, str]] = []

@@ -445,10 +445,10 @@ def _render(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
-    for path, markdown in rendered.pages.items():
+    for path in rendered.pages:
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
+        target.write_text(rendered.markdown(path), encoding="utf-8")
     for path, content in rendered.files.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -101,6 +101,24 @@ def finalize(value: object) -> Markup:
     raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
 
 
+def finalize_html(value: object) -> Markup:
+    """Jinja's hook for every `{{ … }}` of an HTML block (`_blocks.html.j2`), which Markdown
+    never reads: HTML escaping only, with the same refusals and marks as `finalize`. White
+    space is folded as in Markdown text, so a block reads like the Markdown it replaces."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"template printed {value!r}; use a condition or a default")
+    if isinstance(value, Fallback) and _LANGUAGE.fullmatch(value.language):
+        text = markupsafe_escape(_WHITESPACE.sub(" ", value).strip())
+        return Markup(f'<span class="hb-fallback" lang="{value.language}">{text}</span>')
+    if isinstance(value, str):
+        return markupsafe_escape(_WHITESPACE.sub(" ", value).strip())
+    if isinstance(value, int | float):
+        return Markup(_number(value))
+    raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
+
+
 def css_string(text: str) -> Markup:
     """A quoted CSS string for generated CSS (the printed page's footer): every character
     other than a letter, digit or space is written as a CSS escape, so no text can end the

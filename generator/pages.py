@@ -21,12 +21,17 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
 from generator import mdtext
 from generator.model import Handbook, Measure, Norm, Parameter, Term, Text, Value, id_order
 from generator.trace import Links
 
 NavEntry = str | dict[str, "str | list[NavEntry]"]
+# For pages that show again what a value's page shows (a channel's parameters, all norms, the
+# audit's tables): search finds each norm and parameter once, on its value's page, instead of
+# on every page that lists it; and indexing those pages cost a fifth of a large build.
+ELSEWHERE_IN_SEARCH: dict[str, Any] = {"search": {"exclude": True}}
 Url = Callable[[str | Value | Norm | Parameter], Markup]
 
 
@@ -73,8 +78,11 @@ class Planner:
         links: Links,
         language: str,
         messages: gettext.NullTranslations | None = None,
+        *,
+        directory_urls: bool = True,
     ) -> None:
         self.handbook = handbook
+        self.directory_urls = directory_urls
         self.links = links
         self.language = language
         self.messages = messages or gettext.NullTranslations()
@@ -84,6 +92,8 @@ class Planner:
             for section, terms in handbook.taxonomy.items()
         }
         self.homes = self._homes()
+        self._dates: dict[dt.date, str] = {}
+        self._numbers: dict[tuple[type, int | float], str] = {}
 
     # --- text -------------------------------------------------------------------------------
     def text(self, value: Text | None) -> str:
@@ -109,13 +119,22 @@ class Planner:
         return self.terms[section][term_id]
 
     def date(self, day: dt.date) -> str:
-        return format_date(day, format="long", locale=self.language.replace("-", "_"))
+        # Babel formats a date or number in tens of microseconds; a large handbook prints the
+        # same few hundred of them tens of thousands of times.
+        if day not in self._dates:
+            self._dates[day] = format_date(
+                day, format="long", locale=self.language.replace("-", "_")
+            )
+        return self._dates[day]
 
     def number(self, value: int | float | str) -> str:
         """A number as the reader writes it (decimal comma in Russian, Latvian, Turkish)."""
         if isinstance(value, str):
             return value
-        return format_decimal(value, locale=self.language.replace("-", "_"))
+        key = (type(value), value)
+        if key not in self._numbers:
+            self._numbers[key] = format_decimal(value, locale=self.language.replace("-", "_"))
+        return self._numbers[key]
 
     def quantity(self, value: int | float | str, measure: Measure) -> str:
         unit = f" {self.text(measure.unit)}" if measure.unit else ""
@@ -170,6 +189,25 @@ class Planner:
             return mdtext.link(relative + (f"#{fragment}" if fragment else ""))
 
         return url
+
+    def href_from(self, page: str) -> Any:
+        """Like `url_from`, for HTML, where MkDocs does not turn a link to a Markdown file
+        into the page's address: the link as the built site has it."""
+        here = site_url(page, self.directory_urls)
+        known: dict[str, Markup] = {}
+
+        def href(target: str | Value | Norm | Parameter) -> Any:
+            if isinstance(target, str):
+                path, _, fragment = target.partition("#")
+            else:
+                path, fragment = self.homes[target.id][0], self.homes[target.id][1] or ""
+            key = f"{path}#{fragment}"
+            if key not in known:
+                relative = get_relative_url(site_url(path, self.directory_urls), here)
+                known[key] = mdtext.link(relative + (f"#{fragment}" if fragment else ""))
+            return known[key]
+
+        return href
 
     # --- what is on each page ---------------------------------------------------------------
     def active_values(self) -> list[Value]:
@@ -295,6 +333,7 @@ class Planner:
                         "sections": self.sections(parameters, "categories"),
                         "norms": [n for n in in_force if channel.id in n.channels],
                     },
+                    meta=ELSEWHERE_IN_SEARCH,
                 )
             )
         pages.append(
@@ -317,6 +356,7 @@ class Planner:
                     "category.md.j2",
                     self.text(category.title),
                     {"category": category, "sections": self.sections(parameters, "channels")},
+                    meta=ELSEWHERE_IN_SEARCH,
                 )
             )
         pages.append(
@@ -325,6 +365,7 @@ class Planner:
                 "norms.md.j2",
                 self._("All norms"),
                 {"norms": [self.norm_view(n) for n in self.active_norms()]},
+                meta=ELSEWHERE_IN_SEARCH,
             )
         )
         return pages
@@ -354,6 +395,17 @@ class Planner:
             },
             "norms/index.md",
         ]
+
+
+def site_url(path: str, directory_urls: bool) -> str:
+    """The address MkDocs gives the page of the Markdown file `path` (`values/val-001.md` is
+    `values/val-001/`, or `values/val-001.html` without directory URLs)."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) == "index":
+        return (posixpath.dirname(stem) or ".") + "/"
+    return stem + "/"
 
 
 def _value_page(value: Value) -> str:

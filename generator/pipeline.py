@@ -90,6 +90,8 @@ def build_pages(
     language: str | None = None,
     pdf: bool = False,
     cache: FileCache[LoadedFile] | None = None,
+    directory_urls: bool = True,
+    later_exports: bool = False,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
     validation = validate(standards, today=today, cache=cache)
@@ -102,5 +104,7 @@ def build_pages(
         releases=releases or ReleaseContext((), None, None, None),
         language=language,
         pdf=pdf,
+        directory_urls=directory_urls,
+        later_exports=later_exports,
     )
     return validation, rendered

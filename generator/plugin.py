@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import marshal
 import os
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
 from generator.filecache import FileCache
+from generator.helper import Helper, can_fork
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
 from generator.load import LoadedFile, load_handbook
@@ -42,8 +49,9 @@ from generator.releases import (
     releases,
     repository_root,
 )
-from generator.render import Rendered
+from generator.render import BlockError, Rendered
 from generator.report import as_text
+from generator.searchtext import for_search
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
@@ -108,6 +116,13 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
+# The pages MkDocs writes last (after the values, channels and categories): their blocks are
+# rendered by a helper process meanwhile (helper.py).
+NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
+LATE_PAGES = ("audit/", "checklists/", PRINT_PAGE)
+_ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
 class HandbookConfig(Config):
     standards = c.Type(str, default="standards")
     """Folder of the handbook's YAML, relative to mkdocs.yml."""
@@ -122,6 +137,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.files: FileCache[LoadedFile] = FileCache()
         """Each standards file as last read: a rebuild reads again only the files that changed."""
         self.rendered: Rendered | None = None
+        self.helpers: list[Helper] = []
+        """Processes that make the large exports and the last pages' HTML blocks meanwhile."""
+        self.blocks_helper: Helper | None = None
+        self.command: str | None = None
         self.language: str | None = None
         self.translated: tuple[str, ...] = ()
         """The languages other than the default: `docs/<lang>/` holds their hand-written pages."""
@@ -133,6 +152,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin, and its cache of files, from one rebuild of
         `mkdocs serve` to the next instead of making a new one each time."""
+        self.command = command
 
     # Before the search plugin reads its language: this build's language is decided here.
     @event_priority(100)
@@ -152,6 +172,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 language=language,
                 pdf=os.environ.get(PDF_VARIABLE) == "1",
                 cache=self.files,
+                directory_urls=config.use_directory_urls,
+                later_exports=self._use_helpers(),
             )
         except InvalidHandbookError as invalid:
             report = as_text(
@@ -164,6 +186,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if diagnostic.severity is Severity.WARNING:
                 log.warning(f"{diagnostic.location}: [{diagnostic.rule}] {diagnostic.message}")
         self.rendered = rendered
+        self._start_helpers(rendered)
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
         config.extra_css = [*config.extra_css, STYLESHEET]
@@ -193,6 +216,41 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.language = language
                 self._localise(config, language, settings.languages)
         return config
+
+    def _use_helpers(self) -> bool:
+        """Not under `mkdocs serve`, whose server threads make forking unsafe, nor where
+        HANDBOOK_NO_HELPERS=1 asks for one process (a machine that limits processes)."""
+        wanted = os.environ.get(NO_HELPERS_VARIABLE) != "1"
+        return wanted and self.command != "serve" and can_fork()
+
+    def _start_helpers(self, rendered: Rendered) -> None:
+        """One helper makes the large exports, another the HTML blocks of the pages MkDocs
+        writes last; the two and this process share both cores."""
+        self._stop_helpers()
+        if not self._use_helpers():
+            return
+        if rendered.later is not None:
+            exports = Helper(list(rendered.later.makers.items()))
+            exports.start()
+            rendered.later.source = exports.result
+            self.helpers.append(exports)
+        late = [path for path in rendered.blocks if path.startswith(LATE_PAGES)]
+        if late:
+            self.blocks_helper = Helper([(path, _blocks_job(rendered, path)) for path in late])
+            self.blocks_helper.start()
+            self.helpers.append(self.blocks_helper)
+
+    def _stop_helpers(self) -> None:
+        for helper in self.helpers:
+            helper.stop()
+        self.helpers = []
+        self.blocks_helper = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_helpers()
+
+    def on_shutdown(self) -> None:
+        self._stop_helpers()
 
     def _localise(self, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> None:
         """Make this build the handbook in `language`: Material's own words, the search
@@ -239,9 +297,42 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, SEARCH_WORKER, content=worker))
         return files
 
+    # Before the search plugin indexes the page, and only now, page by page: the HTML blocks
+    # of all pages together are most of the site, and MkDocs keeps every page's content from
+    # the Markdown step to the end of the build.
+    @event_priority(100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if self.rendered is not None and page.file.src_uri in self.rendered.pages:
+            path = page.file.src_uri
+            made = _made_blocks(self.blocks_helper, path)
+            try:
+                page.content = self.rendered.html(path, page.content or "", made)
+            except BlockError as error:
+                raise PluginError(str(error)) from None
+            # MkDocs checks links to anchors after every page is written, against the ids
+            # Markdown made; the blocks' ids (a parameter's row) are known only now.
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids.update(_ELEMENT_ID.findall(page.content))
+            _index_for_search(page, config)
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """A written page's HTML is not needed again; let it go rather than hold them all."""
+        if self.rendered is not None and page.file.src_uri in self.rendered.pages:
+            page.content = None
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Under `handbook release` (HANDBOOK_PDF=1), print the handbook to a PDF among the
         version's downloads."""
+        if self.rendered is not None and self.rendered.later is not None:
+            # The placeholders MkDocs copied give way to the files themselves.
+            for path in self.rendered.later.paths:
+                target = Path(config.site_dir) / path
+                target.write_bytes(self.rendered.later.content(path))
+        self._stop_helpers()
         if os.environ.get(PDF_VARIABLE) != "1" or self.rendered is None:
             return
         from generator.pdf import PdfError, print_pdf, source_date
@@ -279,6 +370,43 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.config.templates:
             server.watch(str(self._path(config, self.config.templates)))
         return server
+
+
+def _index_for_search(page: Page, config: MkDocsConfig) -> None:
+    """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
+    then mark the page as indexed so that the plugin does not read it again in full."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    if index is None or not hasattr(index, "add_entry_from_context") or page.content is None:
+        return
+    meta_search = page.meta.get("search") or {}
+    lighter = None if meta_search.get("exclude") else for_search(page.content)
+    if lighter is None:
+        return
+    full, page.content = page.content, lighter
+    try:
+        index.add_entry_from_context(page)
+    finally:
+        page.content = full
+    page.meta["search"] = {**meta_search, "exclude": True}
+
+
+def _blocks_job(rendered: Rendered, path: str) -> Callable[[], bytes]:
+    return lambda: marshal.dumps([str(block()) for block in rendered.blocks[path]])
+
+
+def _made_blocks(helper: Helper | None, path: str) -> list[str] | None:
+    """The page's blocks as the helper made them; None to render them here."""
+    made = helper.result(path) if helper is not None else None
+    if made is None:
+        return None
+    try:
+        blocks = marshal.loads(made)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(blocks, list) or not all(isinstance(block, str) for block in blocks):
+        return None
+    return blocks
 
 
 def _material_worker(config: MkDocsConfig) -> str | None:

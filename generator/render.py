@@ -3,14 +3,23 @@
 Every page is a pure function of the handbook and the audit date, so the same YAML gives
 byte-identical output. What goes on which page is decided in `pages.py` and `auditpages.py`;
 this module runs the templates.
+
+The large, regular parts of a page (a norm's body, tables of parameters, lists of links) are
+HTML blocks (`_blocks.html.j2`): the Markdown page holds a placeholder paragraph for each, and
+the block is rendered when the page's HTML is assembled (`Rendered.html`). Python-Markdown
+spent most of a large build re-reading such tables cell by cell; headings stay Markdown, so
+the table of contents and permalinks are MkDocs' own. A block is rendered only when its page
+is written, so the whole site's HTML is never in memory at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +30,10 @@ import markupsafe
 from generator import mdtext
 from generator.audit import audit
 from generator.auditpages import (
+    MANIFEST,
     audit_nav,
     downloads,
+    exports,
     heat,
     manifest_hash,
     plan_audit,
@@ -30,6 +41,7 @@ from generator.auditpages import (
     wrap,
 )
 from generator.changespage import changes_nav, plan_changes, plan_print
+from generator.exports import manifest_json
 from generator.i18n import translations
 from generator.model import Handbook
 from generator.pages import NavEntry, Page, Planner
@@ -37,20 +49,141 @@ from generator.releases import ReleaseContext
 from generator.trace import link
 
 ASSETS = ("handbook.css", "handbook.js")
+BLOCKS = "_blocks.html.j2"
+
+Block = Callable[[], str]
+
+
+class BlockError(Exception):
+    """A page's HTML lost or repeated one of its blocks: a template put `block(…)` where
+    Markdown does not make it a paragraph of its own (inside raw HTML or a code block)."""
+
+
+class Blocks:
+    """The HTML blocks of one page, in the order its template placed them.
+
+    A placeholder is a paragraph of its own holding a per-render random token, so no text from
+    YAML can stand for one: the reader sees the text, never a block in its place.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[Block] = []
+
+    def add(self, macro: Callable[..., str], *arguments: Any) -> markupsafe.Markup:
+        self.calls.append(functools.partial(macro, *arguments))
+        return markupsafe.Markup(f"\n\n{self.token}-{len(self.calls) - 1}\n\n")
+
+
+class Later:
+    """The large exports when they are made while the site builds rather than before it.
+
+    `files` holds an empty placeholder for each (MkDocs copies it; the plugin writes the real
+    file after the last page), and a page shows each one's size as a token that `fill`
+    replaces when the page is written. `source` is where made files come from (the plugin's
+    helper process); when it has nothing, the file is made here.
+    """
+
+    def __init__(
+        self, makers: Mapping[str, Callable[[], bytes]], describe: Callable[[int], str], token: str
+    ) -> None:
+        self.makers = dict(makers)
+        self.paths = list(makers)
+        self.describe = describe
+        self.token = token
+        self.source: Callable[[str], bytes | None] = lambda path: None
+        self.sizes: dict[str, int] = {}
+
+    def content(self, path: str) -> bytes:
+        made = self.source(path)
+        content = made if made is not None else self.makers[path]()
+        self.sizes[path] = len(content)
+        return content
+
+    def size_token(self, path: str) -> markupsafe.Markup:
+        return markupsafe.Markup(f"{self.token}-size-{self.paths.index(path)}")
+
+    def fill(self, text: str) -> str:
+        def size(match: re.Match[str]) -> str:
+            path = self.paths[int(match.group(1))]
+            if path not in self.sizes:
+                self.content(path)
+            return str(markupsafe.escape(self.describe(self.sizes[path])))
+
+        return re.sub(rf"{self.token}-size-(\d+)", size, text)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """The generated pages (path → Markdown), other generated files (path → bytes: downloads,
-    the stylesheet) and the navigation that orders the pages."""
+    """The generated pages (path → Markdown), their HTML blocks (path → blocks, rendered on
+    demand), other generated files (path → bytes: downloads, the stylesheet) and the
+    navigation that orders the pages."""
 
     pages: Mapping[str, str]
     files: Mapping[str, bytes]
     nav: list[NavEntry]
+    blocks: Mapping[str, Sequence[Block]]
+    token: str
+    later: Later | None = None
+
+    def html(self, path: str, converted: str, made: Sequence[str] | None = None) -> str:
+        """The page's HTML: what Markdown made of the page, each placeholder paragraph
+        replaced by its block (`made`: the blocks already rendered, see prerender.py)."""
+        if self.later is not None:
+            converted = self.later.fill(converted)
+        blocks = self.blocks.get(path, ())
+        if not blocks:
+            return converted
+        if made is not None and len(made) != len(blocks):
+            made = None
+        placed: list[int] = []
+
+        def swap(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            placed.append(index)
+            if index >= len(blocks):
+                return match.group(0)
+            return made[index] if made is not None else blocks[index]()
+
+        html = re.sub(rf"<p>{self.token}-(\d+)</p>", swap, converted)
+        if placed != list(range(len(blocks))):
+            raise BlockError(
+                f"{path}: {len(blocks)} HTML blocks, {len(placed)} found in place; put each "
+                "`block(…)` on a line of its own, outside raw HTML and code blocks"
+            )
+        return html
+
+    def markdown(self, path: str) -> str:
+        """The page as Markdown that stands alone: each block written in as raw HTML, for
+        `handbook render` and any Markdown tool."""
+        blocks = self.blocks.get(path, ())
+        markdown = re.sub(
+            rf"^{self.token}-(\d+)$",
+            lambda match: blocks[int(match.group(1))]().strip(),
+            self.pages[path],
+            flags=re.MULTILINE,
+        )
+        return self.later.fill(markdown) if self.later is not None else markdown
 
 
-def make_environment(override: Path | None) -> jinja2.Environment:
-    """Templates from the project's override folder first, then the package's own."""
+class _Once:
+    """`once(macro, arguments…)`: a macro's HTML made once per page for the same arguments,
+    for the small pieces a large page repeats thousands of times (a badge)."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[str, tuple[Any, ...]], str] = {}
+
+    def __call__(self, macro: Any, *arguments: Any) -> str:
+        key = (macro.name, arguments)
+        if key not in self.made:
+            self.made[key] = macro(*arguments)
+        return self.made[key]
+
+
+def make_environment(override: Path | None, *, html: bool = False) -> jinja2.Environment:
+    """Templates from the project's override folder first, then the package's own. Page
+    templates write Markdown; `html` makes the environment of the HTML blocks, whose output
+    Markdown never reads, so it escapes for HTML alone."""
     loaders: list[jinja2.BaseLoader] = []
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))
@@ -59,7 +192,7 @@ def make_environment(override: Path | None) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        finalize=mdtext.finalize,
+        finalize=mdtext.finalize_html if html else mdtext.finalize,
         autoescape=True,  # with `finalize`: text is escaped once, for Markdown and HTML
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -68,7 +201,7 @@ def make_environment(override: Path | None) -> jinja2.Environment:
     environment.policies["ext.i18n.trimmed"] = True
     environment.filters["paragraphs"] = mdtext.paragraphs
     # For text from YAML passed into a translated sentence: escaped like any printed text.
-    environment.filters["md"] = mdtext.finalize
+    environment.filters["md"] = mdtext.finalize_html if html else mdtext.finalize
     environment.filters["html"] = mdtext.html
     environment.filters["wrap"] = wrap
     environment.globals["anchor"] = mdtext.anchor
@@ -84,46 +217,82 @@ def render_handbook(
     language: str | None = None,
     releases: ReleaseContext | None = None,
     pdf: bool = False,
+    directory_urls: bool = True,
+    later_exports: bool = False,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
-    one). `today` dates the audit section, so the same day always gives the same site."""
+    one). `today` dates the audit section, so the same day always gives the same site;
+    `directory_urls` is MkDocs' setting of that name, which decides the links in HTML blocks;
+    `later_exports` leaves the large exports to be made while the site builds (`Later`)."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
-    planner = Planner(handbook, link(handbook), lang, messages)
+    planner = Planner(handbook, link(handbook), lang, messages, directory_urls=directory_urls)
     environment = make_environment(override)
-    environment.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
-    environment.filters["t"] = planner.marked_text
-    environment.globals.update(
-        term=planner.term,
-        date=planner.date,
-        number=planner.number,
-        measure=planner.measure,
-        score=lambda parameter: score(planner, parameter),
-    )
+    html_environment = make_environment(override, html=True)
+    for env in (environment, html_environment):
+        env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["t"] = planner.marked_text
+        env.globals.update(
+            term=planner.term,
+            date=planner.date,
+            number=planner.number,
+            measure=planner.measure,
+            score=lambda parameter: score(planner, parameter),
+        )
     files = {f"assets/{name}": _asset(name) for name in ASSETS}
-    files.update(downloads(handbook, lang))
+    token = "hb" + secrets.token_hex(12)
+    later = None
+    if later_exports:
+        makers = exports(handbook, lang)
+        later = Later(
+            makers,
+            lambda size: planner._("%(size)s bytes") % {"size": planner.number(size)},
+            token,
+        )
+        files.update(dict.fromkeys(makers, b""))
+        files[MANIFEST] = manifest_json(handbook)
+    else:
+        files.update(downloads(handbook, lang))
     history = releases or ReleaseContext((), None, None, None)
     changes, release_files = plan_changes(planner, history, manifest_hash(files))
     files.update(release_files)
     plan = [
         *planner.plan(),
         *changes,
-        *plan_audit(planner, audit(handbook, today=today), files, pdf=pdf),
+        *plan_audit(
+            planner,
+            audit(handbook, today=today),
+            files,
+            pdf=pdf,
+            later=later.paths if later is not None else (),
+        ),
         plan_print(planner, history, manifest_hash(files), today),
     ]
     pages: dict[str, str] = {}
+    blocks: dict[str, Sequence[Block]] = {}
+    html_blocks = html_environment.get_template(BLOCKS)
     for page in plan:
         template = environment.get_template(page.template)
+        placed = Blocks(token)
         context: dict[str, Any] = {
             "handbook": handbook,
             "settings": handbook.settings,
             "page_path": page.path,
             "url": planner.url_from(page.path),
+            "h": html_blocks.make_module({"url": planner.href_from(page.path), "once": _Once()}),
+            "block": placed.add,
+            "later_size": later.size_token if later is not None else _no_later_file,
             **page.context,
         }
         pages[page.path] = _front_matter(page) + _tidy(template.render(context))
+        if placed.calls:
+            blocks[page.path] = tuple(placed.calls)
     nav = [*planner.nav(), *changes_nav(), *audit_nav(planner)]
-    return Rendered(pages=pages, files=files, nav=nav)
+    return Rendered(pages=pages, files=files, nav=nav, blocks=blocks, token=token, later=later)
+
+
+def _no_later_file(path: str) -> markupsafe.Markup:
+    raise ValueError(f"{path} is not made while the site builds")
 
 
 def _asset(name: str) -> bytes:

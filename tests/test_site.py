@@ -11,12 +11,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
 
 from generator.load import load_handbook
 from generator.model import Handbook
+from generator.searchtext import for_search
 from tests.conftest import FIXTURES, ROOT, copy_handbook, run_cli
 from tests.hostile import PAYLOADS, write_hostile_standards
 
@@ -243,7 +246,11 @@ def test_no_template_leftovers_none_or_empty_sections(example_site: Path) -> Non
 
 
 def test_every_internal_link_resolves(example_site: Path) -> None:
-    for page in _generated_pages(example_site):
+    """On every page, the audit's graph, tables and checklists included: their links are
+    written as HTML, which MkDocs does not check or rewrite."""
+    pages = sorted(example_site.rglob("index.html"))
+    assert len(pages) >= 40
+    for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for a in _article(soup).find_all("a", href=True):
             href = _attr(a, "href")
@@ -287,13 +294,23 @@ def test_site_requests_nothing_from_outside_hosts(example_site: Path) -> None:
         assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "variation",
+    [
+        {"PYTHONHASHSEED": "12345"},
+        # The helpers that make the exports and the last pages' HTML on the other core change
+        # the time a build takes, never a byte of what it builds.
+        {"HANDBOOK_NO_HELPERS": "1"},
+    ],
+    ids=["elsewhere-other-hash-seed", "one-process"],
+)
 def test_two_builds_of_the_same_input_are_byte_identical(
-    example_site: Path, tmp_path: Path
+    example_site: Path, tmp_path: Path, variation: dict[str, str]
 ) -> None:
     project = example_site.parent.parent
     again = copy_handbook(project, tmp_path / "elsewhere")
     shutil.rmtree(again / "site", ignore_errors=True)
-    result = run_cli("build", cwd=again, env={**FIXED_EPOCH, "PYTHONHASHSEED": "12345"})
+    result = run_cli("build", cwd=again, env={**FIXED_EPOCH, **variation})
     assert result.code == 0, result.stderr
     assert _tree_digest(again / "site") == _tree_digest(project / "site")
 
@@ -366,19 +383,25 @@ def test_strict_build_fails_on_warnings(small: Path) -> None:
     assert "value-without-norm" in strict.stderr
 
 
-def test_project_templates_override_the_built_in_ones(small: Path) -> None:
-    overrides = small / "overrides"
-    overrides.mkdir()
-    (overrides / "home.md.j2").write_text(
-        "# {{ settings.title | t }}\n\nWelcome to the counter, {{ settings.organisation | t }}.\n",
-        encoding="utf-8",
-    )
-    config = small / "mkdocs.yml"
+def _override(project: Path, template: str, text: str) -> None:
+    """The project overrides a built-in template with its own, in `overrides/`."""
+    overrides = project / "overrides"
+    overrides.mkdir(exist_ok=True)
+    (overrides / template).write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
             "  - handbook\n", "  - handbook:\n      templates: overrides\n"
         ),
         encoding="utf-8",
+    )
+
+
+def test_project_templates_override_the_built_in_ones(small: Path) -> None:
+    _override(
+        small,
+        "home.md.j2",
+        "# {{ settings.title | t }}\n\nWelcome to the counter, {{ settings.organisation | t }}.\n",
     )
     assert run_cli("build", cwd=small, env=FIXED_EPOCH).code == 0
     text = _article(_page(small / "site", "index.html")).get_text(" ")
@@ -502,3 +525,53 @@ def test_audit_page_reports_the_result_and_offers_the_downloads(example_site: Pa
     for name in ("traceability.json", "traceability.csv", "traceability.xlsx", "manifest.json"):
         assert f"../audit/downloads/{name}" in hrefs or f"downloads/{name}" in hrefs
         assert (example_site / "audit" / "downloads" / name).stat().st_size > 1000
+
+
+def test_the_downloads_page_gives_the_size_of_each_file(example_site: Path) -> None:
+    article = _article(_page(example_site, "audit/downloads/index.html"))
+    rows = {
+        _text(row.find("td")): _text(row.find_all("td")[-1]) for row in article.select("tbody tr")
+    }
+    for name in ("traceability.json", "traceability.csv", "traceability.xlsx", "manifest.json"):
+        size = (example_site / "audit" / "downloads" / name).stat().st_size
+        assert size > 1000, name
+        assert rows[name] == f"{size:,} bytes", (name, rows[name])
+    json.loads((example_site / "audit/downloads/traceability.json").read_text(encoding="utf-8"))
+
+
+def test_search_reads_each_page_without_the_tags_it_ignores_and_finds_the_same(
+    example_site: Path,
+) -> None:
+    """What the handbook hands Material's search (searchtext.py) gives the index Material
+    makes of the full page: the same sections, titles and text."""
+    lighter_pages = 0
+    for page in sorted(example_site.rglob("index.html")):
+        content = _article(_page(page.parent, "index.html")).decode_contents()
+        lighter = for_search(content)
+        if lighter is None:
+            continue
+        lighter_pages += 1
+        assert len(lighter) < len(content)
+        indexes = []
+        for html in (content, lighter):
+            index = SearchIndex()
+            index.add_entry_from_context(
+                SimpleNamespace(content=html, toc=[], url="page/", meta={}, title="Title")
+            )
+            indexes.append(index.entries)
+        assert indexes[0] == indexes[1], page
+    assert lighter_pages > 30
+
+
+def test_a_block_a_template_hides_in_raw_html_fails_the_build_naming_the_page(
+    small: Path,
+) -> None:
+    _override(
+        small,
+        "norms.md.j2",
+        '# All norms\n\n<div class="x">\n{{ block(h.norms_table, norms) }}\n</div>\n',
+    )
+    result = run_cli("build", cwd=small, env=FIXED_EPOCH)
+    assert result.code != 0
+    assert "norms/index.md" in result.stderr
+    assert "on a line of its own" in result.stderr

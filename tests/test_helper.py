@@ -1,0 +1,107 @@
+"""The helper processes of a build: their results are the build's own, and a helper that fails
+or is killed changes nothing but the time the build takes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from generator.helper import Helper
+from tests.conftest import ROOT
+
+
+def _fail() -> bytes:
+    raise RuntimeError("a template error, say")
+
+
+def test_results_come_back_whole_in_any_order_of_asking() -> None:
+    big = bytes(range(256)) * 40_000
+    helper = Helper([("small", lambda: b"first"), ("big", lambda: big)])
+    helper.start()
+    try:
+        assert helper.result("big") == big
+        assert helper.result("small") == b"first"
+        assert helper.result("never asked for") is None
+    finally:
+        helper.stop()
+    assert not helper.folder.exists()
+
+
+def test_a_job_that_fails_is_left_to_the_build_with_every_job_after_it() -> None:
+    helper = Helper([("before", lambda: b"1"), ("fails", _fail), ("after", lambda: b"2")])
+    helper.start()
+    try:
+        assert helper.result("before") == b"1"
+        assert helper.result("fails") is None
+        assert helper.result("after") is None
+    finally:
+        helper.stop()
+
+
+def _slow() -> bytes:
+    time.sleep(60)
+    return b""
+
+
+def test_a_killed_helper_is_not_waited_for() -> None:
+    helper = Helper([("slow", _slow)])
+    helper.start()
+    try:
+        assert helper.process is not None and helper.process.pid is not None
+        os.kill(helper.process.pid, signal.SIGKILL)
+        started = time.monotonic()
+        assert helper.result("slow") is None
+        assert time.monotonic() - started < 10
+    finally:
+        helper.stop()
+
+
+def test_a_damaged_result_is_not_used() -> None:
+    helper = Helper([("job", lambda: b"the real result")])
+    helper.start()
+    try:
+        assert helper.result("job") == b"the real result"
+        done = helper.folder / "0.done"
+        done.write_bytes(done.read_bytes()[:-1] + b"!")
+        assert helper.result("job") is None
+    finally:
+        helper.stop()
+
+
+def test_a_helper_ends_with_the_build_process_however_it_ends() -> None:
+    """A build process killed alone (no process group signal) takes its helper with it."""
+    script = (
+        "import sys, time\n"
+        "from generator.helper import Helper\n"
+        "helper = Helper([('slow', lambda: time.sleep(120) or b'')])\n"
+        "helper.start()\n"
+        "print(helper.process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert build.stdout is not None
+        helper_pid = int(build.stdout.readline())
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _running(helper_pid):
+            time.sleep(0.05)
+        assert not _running(helper_pid)
+    finally:
+        build.kill()
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie (an orphan is reaped by init)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
