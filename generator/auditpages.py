@@ -20,7 +20,7 @@ from generator.exports import (
 )
 from generator.graph import Graph, NodeSpec, layered
 from generator.model import Handbook, Norm, Parameter, Value, id_order
-from generator.pages import ELSEWHERE_IN_SEARCH, NavEntry, Page, Planner
+from generator.pages import NavEntry, Page, Planner, elsewhere_in_search
 
 DOWNLOADS = "audit/downloads"
 MATRIX_COLUMNS = 24
@@ -176,7 +176,7 @@ def plan_audit(
         )
         for n in norms
     }
-    overview = _graph(planner, values, "audit/graph.md")
+    drawn = len(values) + len(norms) + sum(len(parameters_of[n.id]) for n in norms)
     kinds = [
         ("values", _("Values")),
         ("norms", _("Norms")),
@@ -200,14 +200,14 @@ def plan_audit(
                 "as_grid": len(values) <= MATRIX_COLUMNS,
                 "values_of": {n.id: planner.norm_view(n).values for n in norms},
             },
-            meta=ELSEWHERE_IN_SEARCH,
+            meta=elsewhere_in_search(),
         ),
         Page(
             "audit/trace.md",
             "audit_trace.md.j2",
             _("Trace in both directions"),
             {"down": _down(planner), "up": _up(planner)},
-            meta=ELSEWHERE_IN_SEARCH,
+            meta=elsewhere_in_search(),
         ),
         Page("audit/coverage.md", "audit_coverage.md.j2", _("Coverage"), {"audit": result}),
         Page(
@@ -221,10 +221,12 @@ def plan_audit(
             "audit_graph.md.j2",
             _("Traceability graph"),
             {
-                "overview": overview if len(overview.nodes) <= OVERVIEW_NODES else None,
-                "per_value": [(v, _graph(planner, [v], "audit/graph.md")) for v in values],
+                # Laid out when the page is written (by a helper process in a build).
+                "overview": values if drawn <= OVERVIEW_NODES else None,
+                "per_value": values,
+                "graph_of": lambda of: _graph(planner, list(of), "audit/graph.md"),
             },
-            meta=ELSEWHERE_IN_SEARCH,
+            meta=elsewhere_in_search(),
         ),
         Page(
             "audit/downloads.md",
@@ -243,7 +245,7 @@ def plan_audit(
             "checklist.md.j2",
             _("Checklist:") + " " + planner.text(channel.title),
             {"channel": channel, "rows": rows},
-            meta={"hide": ["navigation", "toc"], **ELSEWHERE_IN_SEARCH},
+            meta={"hide": ["navigation", "toc"], **elsewhere_in_search()},
         )
         for channel, rows in checklists
     )

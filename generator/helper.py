@@ -22,20 +22,29 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import NoReturn
 
 Job = tuple[str, Callable[[], bytes]]
 
+NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
+"""Set to 1, a build makes everything in its own process."""
+
 _DIGEST = hashlib.sha256
+_DIGEST_SIZE = 32
 _PR_SET_PDEATHSIG = 1
+WAIT_LIMIT = 900.0
+"""Seconds the build waits for one result before it does the job itself (a helper that
+hangs must not hang the build)."""
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 class Helper:
@@ -49,25 +58,43 @@ class Helper:
 
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
-        self.process = context.Process(target=_work, args=(self.jobs, self.folder), daemon=True)
+        self.process = context.Process(
+            target=_work, args=(self.jobs, self.folder, os.getpid()), daemon=True
+        )
         self.process.start()
 
-    def result(self, name: str) -> bytes | None:
-        """The job's result once the helper has it; None if it will not have it."""
+    def _done(self, name: str) -> Path | None:
+        """The job's result file, once the helper has written it; None if it never will."""
         if name not in self.order or self.process is None:
             return None
         done = self.folder / f"{self.order[name]}.done"
+        deadline = time.monotonic() + WAIT_LIMIT
         while not done.exists():
-            if not self.process.is_alive():
-                if done.exists():
-                    break
-                return None
+            if not self.process.is_alive() or time.monotonic() > deadline:
+                return done if done.exists() else None
             time.sleep(0.005)
+        return done
+
+    def size(self, name: str) -> int | None:
+        """The size of the job's result, without reading it."""
+        done = self._done(name)
         try:
-            data = done.read_bytes()
+            return done.stat().st_size - _DIGEST_SIZE if done is not None else None
         except OSError:
             return None
-        digest, body = data[:32], data[32:]
+
+    def result(self, name: str) -> bytes | None:
+        """The job's result once the helper has it (taken: the file is removed), or None if
+        it will not have it and the build must do the job itself."""
+        done = self._done(name)
+        if done is None:
+            return None
+        try:
+            data = done.read_bytes()
+            done.unlink()
+        except OSError:
+            return None
+        digest, body = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
         return body if _DIGEST(body).digest() == digest else None
 
     def stop(self) -> None:
@@ -81,12 +108,16 @@ class Helper:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _work(jobs: Sequence[Job], folder: Path) -> None:
+def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
     """In the helper: each job in order, each result written whole (a temporary name, then
-    renamed) after a digest of it."""
+    renamed) after a digest of it. Its temporary files (openpyxl writes some) go into its
+    folder, which it removes itself if the build ends first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, lambda number, frame: _abandon(folder))
     _end_with_parent()
+    if os.getppid() != parent:  # the build ended before the line above took effect
+        _abandon(folder)
+    tempfile.tempdir = str(folder)
     try:
         for index, (_, job) in enumerate(jobs):
             body = job()
@@ -97,11 +128,16 @@ def _work(jobs: Sequence[Job], folder: Path) -> None:
         os._exit(1)
 
 
+def _abandon(folder: Path) -> NoReturn:
+    shutil.rmtree(folder, ignore_errors=True)
+    os._exit(1)
+
+
 def _end_with_parent() -> None:
-    """Linux ends the helper when the build process ends, however it ends (a build process
-    killed alone, as `docker stop` may do, would otherwise leave it working)."""
+    """Linux sends the helper SIGTERM when the build process ends, however it ends (a build
+    process killed alone, as `docker stop` may do, would otherwise leave it working)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
     except (OSError, AttributeError):
         return

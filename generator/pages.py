@@ -28,10 +28,16 @@ from generator.model import Handbook, Measure, Norm, Parameter, Term, Text, Valu
 from generator.trace import Links
 
 NavEntry = str | dict[str, "str | list[NavEntry]"]
-# For pages that show again what a value's page shows (a channel's parameters, all norms, the
-# audit's tables): search finds each norm and parameter once, on its value's page, instead of
-# on every page that lists it; and indexing those pages cost a fifth of a large build.
-ELSEWHERE_IN_SEARCH: dict[str, Any] = {"search": {"exclude": True}}
+
+
+def elsewhere_in_search() -> dict[str, Any]:
+    """The metadata of a page that shows again what a value's page shows (a channel's
+    parameters, all norms, the audit's tables): search finds each norm and parameter once, on
+    its value's page, instead of on every page that lists it; and indexing those pages cost a
+    fifth of a large build. A new dict each time: MkDocs keeps and may change a page's meta."""
+    return {"search": {"exclude": True}}
+
+
 Url = Callable[[str | Value | Norm | Parameter], Markup]
 
 
@@ -190,13 +196,13 @@ class Planner:
 
         return url
 
-    def href_from(self, page: str) -> Any:
+    def href_from(self, page: str) -> Url:
         """Like `url_from`, for HTML, where MkDocs does not turn a link to a Markdown file
         into the page's address: the link as the built site has it."""
         here = site_url(page, self.directory_urls)
         known: dict[str, Markup] = {}
 
-        def href(target: str | Value | Norm | Parameter) -> Any:
+        def href(target: str | Value | Norm | Parameter) -> Markup:
             if isinstance(target, str):
                 path, _, fragment = target.partition("#")
             else:
@@ -333,7 +339,7 @@ class Planner:
                         "sections": self.sections(parameters, "categories"),
                         "norms": [n for n in in_force if channel.id in n.channels],
                     },
-                    meta=ELSEWHERE_IN_SEARCH,
+                    meta=elsewhere_in_search(),
                 )
             )
         pages.append(
@@ -356,7 +362,7 @@ class Planner:
                     "category.md.j2",
                     self.text(category.title),
                     {"category": category, "sections": self.sections(parameters, "channels")},
-                    meta=ELSEWHERE_IN_SEARCH,
+                    meta=elsewhere_in_search(),
                 )
             )
         pages.append(
@@ -365,7 +371,7 @@ class Planner:
                 "norms.md.j2",
                 self._("All norms"),
                 {"norms": [self.norm_view(n) for n in self.active_norms()]},
-                meta=ELSEWHERE_IN_SEARCH,
+                meta=elsewhere_in_search(),
             )
         )
         return pages

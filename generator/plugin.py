@@ -13,6 +13,7 @@ import marshal
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
 from generator.filecache import FileCache
-from generator.helper import Helper, can_fork
+from generator.helper import NO_HELPERS_VARIABLE, Helper, can_fork
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
 from generator.load import LoadedFile, load_handbook
@@ -118,7 +119,6 @@ def build_date() -> dt.date:
 
 # The pages MkDocs writes last (after the values, channels and categories): their blocks are
 # rendered by a helper process meanwhile (helper.py).
-NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
 LATE_PAGES = ("audit/", "checklists/", PRINT_PAGE)
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
@@ -171,8 +171,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 releases=release_context(standards, self.config.site_branch, language or ""),
                 language=language,
                 pdf=os.environ.get(PDF_VARIABLE) == "1",
-                cache=self.files,
-                directory_urls=config.use_directory_urls,
+                # Only `mkdocs serve` validates again; a single build need not keep every file.
+                cache=self.files if self.command == "serve" else None,
+                directory_urls=_directory_urls(config),
                 later_exports=self._use_helpers(),
             )
         except InvalidHandbookError as invalid:
@@ -218,10 +219,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def _use_helpers(self) -> bool:
-        """Not under `mkdocs serve`, whose server threads make forking unsafe, nor where
-        HANDBOOK_NO_HELPERS=1 asks for one process (a machine that limits processes)."""
+        """Only where forking is safe: on Linux (helpers end with their build there) and in
+        a process with no other thread (`mkdocs serve` runs a server and a watcher, and says
+        "build" for `serve --clean`); not where HANDBOOK_NO_HELPERS=1 asks for one process
+        (a machine that limits processes, or `handbook build` building several languages
+        side by side, which already keeps every core busy)."""
         wanted = os.environ.get(NO_HELPERS_VARIABLE) != "1"
-        return wanted and self.command != "serve" and can_fork()
+        alone = threading.active_count() == 1
+        return wanted and alone and self.command != "serve" and can_fork()
 
     def _start_helpers(self, rendered: Rendered) -> None:
         """One helper makes the large exports, another the HTML blocks of the pages MkDocs
@@ -233,6 +238,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             exports = Helper(list(rendered.later.makers.items()))
             exports.start()
             rendered.later.source = exports.result
+            rendered.later.sizer = exports.size
             self.helpers.append(exports)
         late = [path for path in rendered.blocks if path.startswith(LATE_PAGES)]
         if late:
@@ -279,6 +285,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
+        if config.use_directory_urls != _directory_urls(config):
+            raise PluginError(
+                "another plugin changed `use_directory_urls` after the handbook's pages were "
+                "rendered; set it in mkdocs.yml instead"
+            )
         files = self._hand_written_in_language(files, config)
         for path, markdown in self.rendered.pages.items():
             existing = files.get_file_from_path(path)
@@ -311,6 +322,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 page.content = self.rendered.html(path, page.content or "", made)
             except BlockError as error:
                 raise PluginError(str(error)) from None
+            del made  # the print page's blocks alone are 50 MB at 10,000 norms
             # MkDocs checks links to anchors after every page is written, against the ids
             # Markdown made; the blocks' ids (a parameter's row) are known only now.
             if page.present_anchor_ids is not None:
@@ -324,9 +336,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             page.content = None
         return output
 
+    # First among the plugins, so that none finds the downloads' empty placeholders.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Under `handbook release` (HANDBOOK_PDF=1), print the handbook to a PDF among the
-        version's downloads."""
+        """Write the large exports over their placeholders, stop the helpers, and under
+        `handbook release` (HANDBOOK_PDF=1) print the handbook to a PDF among the version's
+        downloads."""
         if self.rendered is not None and self.rendered.later is not None:
             # The placeholders MkDocs copied give way to the files themselves.
             for path in self.rendered.later.paths:
@@ -376,8 +391,13 @@ def _index_for_search(page: Page, config: MkDocsConfig) -> None:
     """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
     then mark the page as indexed so that the plugin does not read it again in full."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is None or not type(search).__module__.startswith("material."):
+        return  # MkDocs' own search plugin would index the page again, ignoring the mark
     index = getattr(search, "search_index", None)
-    if index is None or not hasattr(index, "add_entry_from_context") or page.content is None:
+    enabled = search.config.get("enabled", True)
+    if not enabled or index is None or not hasattr(index, "add_entry_from_context"):
+        return
+    if page.content is None:
         return
     meta_search = page.meta.get("search") or {}
     lighter = None if meta_search.get("exclude") else for_search(page.content)
@@ -389,6 +409,15 @@ def _index_for_search(page: Page, config: MkDocsConfig) -> None:
     finally:
         page.content = full
     page.meta["search"] = {**meta_search, "exclude": True}
+
+
+def _directory_urls(config: MkDocsConfig) -> bool:
+    """MkDocs' `use_directory_urls` as the built site will have it: Material's offline
+    plugin turns it off in its own `on_config`, after the pages are rendered here."""
+    offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+    if offline is not None and getattr(offline, "config", {}).get("enabled", True):
+        return False
+    return bool(config.use_directory_urls)
 
 
 def _blocks_job(rendered: Rendered, path: str) -> Callable[[], bytes]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import posixpath
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -44,7 +45,7 @@ from generator.changespage import changes_nav, plan_changes, plan_print
 from generator.exports import manifest_json
 from generator.i18n import translations
 from generator.model import Handbook
-from generator.pages import NavEntry, Page, Planner
+from generator.pages import NavEntry, Page, Planner, site_url
 from generator.releases import ReleaseContext
 from generator.trace import link
 
@@ -80,8 +81,9 @@ class Later:
 
     `files` holds an empty placeholder for each (MkDocs copies it; the plugin writes the real
     file after the last page), and a page shows each one's size as a token that `fill`
-    replaces when the page is written. `source` is where made files come from (the plugin's
-    helper process); when it has nothing, the file is made here.
+    replaces when the page is written. `source` and `sizer` are where made files and their
+    sizes come from (the plugin's helper process); when they have nothing, the file is made
+    here.
     """
 
     def __init__(
@@ -92,13 +94,29 @@ class Later:
         self.describe = describe
         self.token = token
         self.source: Callable[[str], bytes | None] = lambda path: None
+        self.sizer: Callable[[str], int | None] = lambda path: None
         self.sizes: dict[str, int] = {}
+        self.made_here: dict[str, bytes] = {}
 
     def content(self, path: str) -> bytes:
-        made = self.source(path)
-        content = made if made is not None else self.makers[path]()
-        self.sizes[path] = len(content)
+        """The file, from `source` (taken once) or else made here."""
+        if path in self.made_here:
+            return self.made_here.pop(path)
+        content = self.source(path)
+        if content is None:
+            content = self.makers[path]()
+        self.sizes.setdefault(path, len(content))
         return content
+
+    def size(self, path: str) -> int:
+        if path not in self.sizes:
+            known = self.sizer(path)
+            if known is None:
+                # Made here for its size: kept for `content`, which would make it again.
+                self.made_here[path] = self.content(path)
+            else:
+                self.sizes[path] = known
+        return self.sizes[path]
 
     def size_token(self, path: str) -> markupsafe.Markup:
         return markupsafe.Markup(f"{self.token}-size-{self.paths.index(path)}")
@@ -106,9 +124,7 @@ class Later:
     def fill(self, text: str) -> str:
         def size(match: re.Match[str]) -> str:
             path = self.paths[int(match.group(1))]
-            if path not in self.sizes:
-                self.content(path)
-            return str(markupsafe.escape(self.describe(self.sizes[path])))
+            return str(markupsafe.escape(self.describe(self.size(path))))
 
         return re.sub(rf"{self.token}-size-(\d+)", size, text)
 
@@ -125,10 +141,11 @@ class Rendered:
     blocks: Mapping[str, Sequence[Block]]
     token: str
     later: Later | None = None
+    directory_urls: bool = True
 
     def html(self, path: str, converted: str, made: Sequence[str] | None = None) -> str:
         """The page's HTML: what Markdown made of the page, each placeholder paragraph
-        replaced by its block (`made`: the blocks already rendered, see prerender.py)."""
+        replaced by its block (`made`: the blocks a helper process rendered, see helper.py)."""
         if self.later is not None:
             converted = self.later.fill(converted)
         blocks = self.blocks.get(path, ())
@@ -154,16 +171,37 @@ class Rendered:
         return html
 
     def markdown(self, path: str) -> str:
-        """The page as Markdown that stands alone: each block written in as raw HTML, for
-        `handbook render` and any Markdown tool."""
+        """The page as Markdown that stands alone, for `handbook render`: each block written
+        in as raw HTML, its links to pages turned into links to their Markdown files (as the
+        Markdown around it has them). Raw HTML is left as it is by Python-Markdown; a tool that
+        reads Markdown inside HTML would find text escaped for HTML only."""
         blocks = self.blocks.get(path, ())
         markdown = re.sub(
             rf"^{self.token}-(\d+)$",
-            lambda match: blocks[int(match.group(1))]().strip(),
+            lambda match: self._to_markdown_files(path, blocks[int(match.group(1))]().strip()),
             self.pages[path],
             flags=re.MULTILINE,
         )
         return self.later.fill(markdown) if self.later is not None else markdown
+
+    def _to_markdown_files(self, path: str, html: str) -> str:
+        own = site_url(path, self.directory_urls)
+        here = own.rstrip("/") if own.endswith("/") else posixpath.dirname(own)
+        pages = {site_url(page, self.directory_urls): page for page in self.pages}
+
+        def to_file(match: re.Match[str]) -> str:
+            target, hash_, fragment = match.group(1).partition("#")
+            if not target:
+                return match.group(0)
+            absolute = posixpath.normpath(posixpath.join(here, target))
+            url = "./" if absolute == "." else absolute + ("/" if target.endswith("/") else "")
+            page = pages.get(url)
+            if page is None:
+                return match.group(0)
+            relative = posixpath.relpath(page, posixpath.dirname(path) or ".")
+            return f'href="{relative}{hash_}{fragment}"'
+
+        return re.sub(r'href="([^"]*)"', to_file, html)
 
 
 class _Once:
@@ -171,13 +209,17 @@ class _Once:
     for the small pieces a large page repeats thousands of times (a badge)."""
 
     def __init__(self) -> None:
-        self.made: dict[tuple[str, tuple[Any, ...]], str] = {}
+        self.made: dict[tuple[object, tuple[object, ...]], str] = {}
 
-    def __call__(self, macro: Any, *arguments: Any) -> str:
-        key = (macro.name, arguments)
-        if key not in self.made:
-            self.made[key] = macro(*arguments)
-        return self.made[key]
+    def __call__(self, macro: Callable[..., str], *arguments: object) -> str:
+        key = (macro, arguments)
+        try:
+            return self.made[key]
+        except KeyError:
+            self.made[key] = made = macro(*arguments)
+            return made
+        except TypeError:  # an argument that cannot be a key (a list): made each time
+            return macro(*arguments)
 
 
 def make_environment(override: Path | None, *, html: bool = False) -> jinja2.Environment:
@@ -288,7 +330,15 @@ def render_handbook(
         if placed.calls:
             blocks[page.path] = tuple(placed.calls)
     nav = [*planner.nav(), *changes_nav(), *audit_nav(planner)]
-    return Rendered(pages=pages, files=files, nav=nav, blocks=blocks, token=token, later=later)
+    return Rendered(
+        pages=pages,
+        files=files,
+        nav=nav,
+        blocks=blocks,
+        token=token,
+        later=later,
+        directory_urls=directory_urls,
+    )
 
 
 def _no_later_file(path: str) -> markupsafe.Markup:

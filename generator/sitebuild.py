@@ -20,6 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
+from generator.helper import NO_HELPERS_VARIABLE
 from generator.plugin import LANGUAGE_VARIABLE
 
 _RENAME_EXCHANGE = 2
@@ -117,8 +118,12 @@ def _build_languages(
             _build_one(config_file, staging / language, strict, language, offline)
         return
     # Forked, so that workers log like the parent; stopping them is the parent's job.
+    spare = (os.cpu_count() or 1) - workers
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("fork"), initializer=_worker_signals
+        max_workers=workers,
+        mp_context=get_context("fork"),
+        initializer=_worker_signals,
+        initargs=(spare >= workers,),
     )
     try:
         runs = [
@@ -148,11 +153,15 @@ def _build_languages(
         raise Abort(message) if kind == "abort" else BuildError(message)
 
 
-def _worker_signals() -> None:
+def _worker_signals(helpers: bool) -> None:
     """A worker ends at once on SIGTERM and leaves Ctrl-C to the parent, which stops every
-    worker and then removes the staging folder (`_build_languages`)."""
+    worker and then removes the staging folder (`_build_languages`). Without cores to spare
+    beyond one per worker, a worker builds without helper processes (helper.py): languages
+    side by side already keep every core busy."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not helpers:
+        os.environ[NO_HELPERS_VARIABLE] = "1"
 
 
 def _build_reported(
@@ -197,7 +206,13 @@ def _build_one(
             plugin = OfflinePlugin()
             plugin.load_config({})
             config.plugins["material/offline"] = plugin
-        build(config)
+        # As `mkdocs build` does: plugins learn the command, and clean up however the build
+        # ends (the handbook plugin stops its helper processes, Ctrl-C included).
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     finally:
         if previous is None:
             os.environ.pop(LANGUAGE_VARIABLE, None)

@@ -233,6 +233,10 @@ def check_files(files: Files) -> frozenset[str]:
         if first.handbook is not None and not first.failed():
             rendered = render_handbook(first.handbook, today=TODAY)
             assert rendered.pages
+            # Every page whole, its HTML blocks included (they are otherwise made only when a
+            # site is written).
+            for path in rendered.pages:
+                assert rendered.markdown(path)
         return frozenset(d.rule.value for d in first.diagnostics)
 
 

@@ -7,6 +7,7 @@ Golden files pin the output byte for byte; after an intended change, regenerate 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,15 @@ def test_render_writes_markdown_pages_without_mkdocs(small: Path, tmp_path: Path
     assert "### Greet every customer { #NRM-001 }" in (
         tmp_path / "out/values/val-001.md"
     ).read_text(encoding="utf-8")
+    # The parts written as HTML stand in the Markdown, and their links lead to the files.
+    for page in (tmp_path / "out").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"^hb[0-9a-f]{24}-\d+$", text, re.MULTILINE), page
+        for href in re.findall(r'href="([^"#]+)', text):
+            assert (page.parent / href).is_file(), (page, href)
+    norm = (tmp_path / "out/values/val-001.md").read_text(encoding="utf-8")
+    assert '<td><span id="PAR-001"></span>PAR-001</td>' in norm
+    assert 'href="../channels/phone.md"' in norm
 
 
 def test_render_refuses_invalid_standards(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_a_damaged_result_is_not_used() -> None:
     helper = Helper([("job", lambda: b"the real result")])
     helper.start()
     try:
-        assert helper.result("job") == b"the real result"
+        assert helper.size("job") == len(b"the real result")
         done = helper.folder / "0.done"
         done.write_bytes(done.read_bytes()[:-1] + b"!")
         assert helper.result("job") is None
@@ -72,14 +72,28 @@ def test_a_damaged_result_is_not_used() -> None:
         helper.stop()
 
 
+def test_a_result_is_taken_once() -> None:
+    """Read, a result leaves the folder: the build holds what it needs, not two copies."""
+    helper = Helper([("job", lambda: b"x" * 1000)])
+    helper.start()
+    try:
+        assert helper.size("job") == 1000
+        assert helper.result("job") == b"x" * 1000
+        assert not list(helper.folder.glob("*.done"))
+        assert helper.result("job") is None
+    finally:
+        helper.stop()
+
+
 def test_a_helper_ends_with_the_build_process_however_it_ends() -> None:
-    """A build process killed alone (no process group signal) takes its helper with it."""
+    """A build process killed alone (no process group signal) takes its helper with it, and
+    the helper takes its folder."""
     script = (
         "import sys, time\n"
         "from generator.helper import Helper\n"
         "helper = Helper([('slow', lambda: time.sleep(120) or b'')])\n"
         "helper.start()\n"
-        "print(helper.process.pid, flush=True)\n"
+        "print(helper.process.pid, helper.folder, flush=True)\n"
         "time.sleep(120)\n"
     )
     build = subprocess.Popen(
@@ -87,13 +101,16 @@ def test_a_helper_ends_with_the_build_process_however_it_ends() -> None:
     )
     try:
         assert build.stdout is not None
-        helper_pid = int(build.stdout.readline())
+        pid, folder = build.stdout.readline().split()
+        helper_pid = int(pid)
+        assert Path(folder).is_dir()
         build.kill()
         build.wait()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _running(helper_pid):
             time.sleep(0.05)
         assert not _running(helper_pid)
+        assert not Path(folder).exists()  # the helper removed its own folder
     finally:
         build.kill()
 

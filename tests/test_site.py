@@ -575,3 +575,22 @@ def test_a_block_a_template_hides_in_raw_html_fails_the_build_naming_the_page(
     assert result.code != 0
     assert "norms/index.md" in result.stderr
     assert "on a line of its own" in result.stderr
+
+
+def test_every_link_of_a_site_for_opening_from_disk_leads_to_a_file(small: Path) -> None:
+    """`handbook build --offline` makes pages as `.html` files (Material's offline plugin
+    turns directory URLs off after the handbook has rendered its pages): links written as
+    HTML must follow, as MkDocs' own links do."""
+    result = run_cli("build", "--offline", cwd=small, env=FIXED_EPOCH)
+    assert result.code == 0, result.stderr
+    site = small / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert site / "values" / "val-001.html" in pages
+    for page in pages:
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        for a in article.find_all("a", href=True) if isinstance(article, Tag) else []:
+            href = _attr(a, "href")
+            if href.startswith(("http:", "https:", "mailto:", "#")):
+                continue
+            target = (page.parent / href.partition("#")[0]).resolve()
+            assert target.is_file(), (page, href)
