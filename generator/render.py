@@ -296,7 +296,8 @@ def render_handbook(
     else:
         files.update(downloads(handbook, lang))
     history = releases or ReleaseContext((), None, None, None)
-    changes, release_files = plan_changes(planner, history, manifest_hash(files))
+    published = manifest_hash(files)
+    changes, release_files = plan_changes(planner, history, published)
     files.update(release_files)
     plan = [
         *planner.plan(),
@@ -308,7 +309,7 @@ def render_handbook(
             pdf=pdf,
             later=later.paths if later is not None else (),
         ),
-        plan_print(planner, history, manifest_hash(files), today),
+        plan_print(planner, history, published, today),
     ]
     pages: dict[str, str] = {}
     blocks: dict[str, Sequence[Block]] = {}

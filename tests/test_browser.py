@@ -198,8 +198,11 @@ def _search(page: Page, query: str, url: str | None = None) -> None:
         search.click()
         results = page.locator(".md-search-result__item")
         for _ in range(10):
+            # Material reads the box on `keyup` (and once, when its index is ready); `fill`,
+            # like typing a letter missing from the keyboard, sends no key event: a key does.
             search.fill("")
             search.fill(query)
+            search.press("End")
             try:
                 results.first.wait_for(state="visible", timeout=2_000)
                 return
