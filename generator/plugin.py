@@ -141,6 +141,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Processes that make the large exports and the last pages' HTML blocks meanwhile."""
         self.blocks_helper: Helper | None = None
         self.command: str | None = None
+        self.directory_urls = True
+        """MkDocs' `use_directory_urls` as the pages were rendered with it."""
         self.language: str | None = None
         self.translated: tuple[str, ...] = ()
         """The languages other than the default: `docs/<lang>/` holds their hand-written pages."""
@@ -163,6 +165,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         templates = self._path(config, self.config.templates) if self.config.templates else None
         # `handbook build` and `handbook release` build each language on its own and say which.
         language = os.environ.get(LANGUAGE_VARIABLE) or None
+        self.directory_urls = _directory_urls(config)
         try:
             validation, rendered = build_pages(
                 standards,
@@ -173,7 +176,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 pdf=os.environ.get(PDF_VARIABLE) == "1",
                 # Only `mkdocs serve` validates again; a single build need not keep every file.
                 cache=self.files if self.command == "serve" else None,
-                directory_urls=_directory_urls(config),
+                directory_urls=self.directory_urls,
                 later_exports=self._use_helpers(),
             )
         except InvalidHandbookError as invalid:
@@ -285,7 +288,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
-        if config.use_directory_urls != _directory_urls(config):
+        if config.use_directory_urls != self.directory_urls:
             raise PluginError(
                 "another plugin changed `use_directory_urls` after the handbook's pages were "
                 "rendered; set it in mkdocs.yml instead"
