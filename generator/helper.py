@@ -30,12 +30,15 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import NoReturn
 
+from generator.lockedfolder import claim, remove_if_abandoned
+
 Job = tuple[str, Callable[[], bytes]]
 
 NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
 """Set to 1, a build makes everything in its own process."""
 
 _DIGEST = hashlib.sha256
+_PREFIX = "handbook-helper-"
 _DIGEST_SIZE = 32
 _PR_SET_PDEATHSIG = 1
 WAIT_LIMIT = 900.0
@@ -53,7 +56,11 @@ class Helper:
     def __init__(self, jobs: Sequence[Job]) -> None:
         self.jobs = tuple(jobs)
         self.order = {name: index for index, (name, _) in enumerate(self.jobs)}
-        self.folder = Path(tempfile.mkdtemp(prefix="handbook-helper-"))
+        # Folders of helpers killed together with their build (SIGKILL to the process group).
+        for abandoned in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+            remove_if_abandoned(abandoned)
+        self.folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        self.claim = claim(self.folder)  # held by the build and, forked, by the helper
         self.process: BaseProcess | None = None
 
     def start(self) -> None:
@@ -106,6 +113,9 @@ class Helper:
             self.process.close()
             self.process = None
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.claim >= 0:
+            os.close(self.claim)
+            self.claim = -1
 
 
 def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
 import logging
 import os
 import shutil
@@ -21,6 +20,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
 from generator.helper import NO_HELPERS_VARIABLE
+from generator.lockedfolder import claim as claim_folder
+from generator.lockedfolder import remove_if_abandoned
 from generator.plugin import LANGUAGE_VARIABLE
 
 _RENAME_EXCHANGE = 2
@@ -63,8 +64,7 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     # Held while this build (and any worker it forked) lives: the next build's clean-up
     # tells a live staging folder from an abandoned one by it, across PID namespaces too.
-    claim = os.open(staging, os.O_RDONLY)
-    fcntl.flock(claim, fcntl.LOCK_EX)
+    claim = claim_folder(staging)
     try:
         if len(languages) > 1:
             _build_languages(config_file, staging, strict, languages, offline)
@@ -93,18 +93,7 @@ def remove_abandoned_staging(target: Path) -> None:
             if not target.exists():
                 folder.rename(target)
             continue
-        try:
-            held = os.open(folder, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # a build is writing into it
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os.close(held)
+        remove_if_abandoned(folder)
 
 
 def _build_languages(

@@ -7,8 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from generator.helper import Helper
 from tests.conftest import ROOT
@@ -122,3 +125,25 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_new_helper_removes_the_folders_of_helpers_killed_with_their_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL to a whole process group leaves no one to clean up: the next build does, and
+    leaves alone a folder a live build still holds."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    abandoned = tmp_path / "handbook-helper-killed"
+    abandoned.mkdir()
+    (abandoned / "0.done").write_bytes(b"x" * 100)
+    live = Helper([("job", lambda: b"")])
+    try:
+        assert not abandoned.exists()
+        again = Helper([("job", lambda: b"")])
+        try:
+            assert live.folder.is_dir()  # its lock is held by the build that made it
+        finally:
+            again.stop()
+    finally:
+        live.stop()
+    assert not list(tmp_path.glob("handbook-helper-*"))
