@@ -134,6 +134,7 @@ def plan_audit(
     *,
     pdf: bool = False,
     later: Collection[str] = (),
+    published_hash: str | None = None,
 ) -> list[Page]:
     """The audit pages; with `pdf`, the downloads also offer the PDF the build prints. The
     files in `later` are made while the site builds, so their size is not known yet."""
@@ -169,7 +170,8 @@ def plan_audit(
                 0,
             )
         )
-    published_hash = manifest_hash(files)
+    if published_hash is None:
+        published_hash = manifest_hash(files)
     parameters_of = {
         n.id: tuple(
             sorted(links.active_parameters_of_norm.get(n.id, ()), key=lambda p: id_order(p.id))

@@ -308,6 +308,7 @@ def render_handbook(
             files,
             pdf=pdf,
             later=later.paths if later is not None else (),
+            published_hash=published,
         ),
         plan_print(planner, history, published, today),
     ]
