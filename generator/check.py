@@ -143,22 +143,10 @@ def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 
 
 def _named(handbook: Handbook) -> dict[str, set[str]]:
-    """Every id each section or kind is asked for, gathered in bulk: when all of them exist,
-    as they do in a sound handbook, no item needs to be looked at one reference at a time.
-    Ids of items that failed the schema count as found, as they do item by item."""
-    values, norms, parameters = handbook.values, handbook.norms, handbook.parameters
-    named: dict[str, set[str]] = {
-        "owners": {item.owner for item in handbook.items() if item.owner is not None},
-        "pillars": set().union(*[v.pillars for v in values]),
-        "values": set().union(*[v.replaces for v in values], *[n.traces_to for n in norms]),
-        "norms": set().union(*[n.replaces for n in norms], *[p.traces_to for p in parameters]),
-        "parameters": set().union(*[p.replaces for p in parameters]),
-        "channels": {p.channel for p in parameters}.union(*[n.channels for n in norms]),
-        "audiences": set().union(*[n.audiences for n in norms]),
-        "factors": set().union(*[n.factors for n in norms]),
-        "categories": {p.category for p in parameters},
-        "methods": set().union(*[p.verification for p in parameters]),
-    }
+    """Every id each section or kind is asked for, gathered in bulk (by the index): when all of
+    them exist, as they do in a sound handbook, no item needs to be looked at one reference at
+    a time. Ids of items that failed the schema count as found, as they do item by item."""
+    named = {kind: set(ids) for kind, ids in handbook.index.named.items()}
     for kind in ("values", "norms", "parameters"):
         named[kind] -= handbook.unreadable_ids
     return named
@@ -173,33 +161,46 @@ def _each(
 
 def _traceability(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     values, norms = links.values, links.norms
-    # Most handbooks have no draft or retired value or norm: then no trace can reach one.
-    inactive_values = any(v.status != "active" for v in handbook.values)
-    inactive_norms = any(n.status != "active" for n in handbook.norms)
-    for norm in handbook.norms:
-        if not norm.traces_to:
+    for item in links.untraced:
+        if isinstance(item, Norm):
             yield Diagnostic(
                 Rule.NORM_WITHOUT_VALUE,
-                _origin(handbook, norm.id).of("traces_to"),
-                f"norm {norm.id} traces to no value",
+                _origin(handbook, item.id).of("traces_to"),
+                f"norm {item.id} traces to no value",
                 "Every norm makes at least one value concrete. Add the value(s) it serves:\n"
                 f"    traces_to: [{_first(values) or 'VAL-001'}]",
-                (norm.id,),
+                (item.id,),
             )
-        if inactive_values and norm.status == "active":
-            yield from _inactive_targets(handbook, norm, values)
-    for parameter in handbook.parameters:
-        if not parameter.traces_to:
+        else:
             yield Diagnostic(
                 Rule.PARAMETER_WITHOUT_NORM,
-                _origin(handbook, parameter.id).of("traces_to"),
-                f"parameter {parameter.id} traces to no norm",
+                _origin(handbook, item.id).of("traces_to"),
+                f"parameter {item.id} traces to no norm",
                 "Every behaviour parameter makes a norm observable. Add the norm it implements:\n"
                 f"    traces_to: [{_first(norms) or 'NRM-001'}]",
-                (parameter.id,),
+                (item.id,),
             )
-        if inactive_norms and parameter.status == "active":
-            yield from _inactive_targets(handbook, parameter, norms)
+    # Most handbooks have no draft or retired value or norm: then no trace can reach one.
+    if "values" in links.inactive:
+        for norm in handbook.norms:
+            if norm.status == "active":
+                yield from _inactive_targets(handbook, norm, values)
+    if "norms" in links.inactive:
+        for parameter in handbook.parameters:
+            if parameter.status == "active":
+                yield from _inactive_targets(handbook, parameter, norms)
+    # Parameters are looked at one by one only if some norm has one on a channel it lacks.
+    if any(
+        (implemented := norms.get(norm_id)) is not None
+        and implemented.channels
+        and not channels.issubset(implemented.channels)
+        for norm_id, channels in links.channels_under_norm.items()
+    ):
+        yield from _channels_not_in_norm(handbook, norms)
+
+
+def _channels_not_in_norm(handbook: Handbook, norms: Mapping[str, Norm]) -> Iterator[Diagnostic]:
+    for parameter in handbook.parameters:
         for norm_id in parameter.traces_to:
             implemented = norms.get(norm_id)
             if (
@@ -257,7 +258,7 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     for channel in handbook.taxonomy.get("channels", ()):
         if not isinstance(channel, Channel) or unreadable_parameters:
             continue
-        covered = {p.category for p in links.active_parameters_of_channel.get(channel.id, ())}
+        covered = links.categories_of_channel.get(channel.id, frozenset())
         origin = _origin(handbook, f"channels:{channel.id}")
         for index, category in enumerate(channel.requires):
             if category not in covered and category in categories:
@@ -284,17 +285,16 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 
 def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
     owners = [t.id for t in handbook.taxonomy.get("owners", ())]
-    for item in handbook.items():
-        if item.status == "active" and item.owner is None:
-            yield Diagnostic(
-                Rule.MISSING_OWNER,
-                _origin(handbook, item.id).of("id"),
-                f"{item.id} has no owner",
-                "Add `owner:` with the role that answers for it"
-                + (f", e.g. `owner: {owners[0]}`." if owners else "."),
-                (item.id,),
-            )
-    for norm in handbook.norms:
+    for item in handbook.index.ownerless:
+        yield Diagnostic(
+            Rule.MISSING_OWNER,
+            _origin(handbook, item.id).of("id"),
+            f"{item.id} has no owner",
+            "Add `owner:` with the role that answers for it"
+            + (f", e.g. `owner: {owners[0]}`." if owners else "."),
+            (item.id,),
+        )
+    for norm in handbook.index.reviewed:
         if norm.effective and norm.review and norm.review < norm.effective:
             yield Diagnostic(
                 Rule.DATES_OUT_OF_ORDER,
@@ -317,9 +317,7 @@ def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
 def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
     """`replaces` is the one relation that may loop by mistake (A replaces B replaces A)."""
     # Only items that replace something can be on a loop; the others end every path at once.
-    edges: dict[str, tuple[str, ...]] = {
-        item.id: item.replaces for item in handbook.items() if item.replaces
-    }
+    edges = handbook.index.replacing
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     reported: set[frozenset[str]] = set()
     for start in sorted(edges):

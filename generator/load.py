@@ -21,7 +21,9 @@ from pydantic_core import ErrorDetails
 from generator import collector
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.filecache import FileCache
+from generator.index import EMPTY, Index, index_items, merge
 from generator.model import (
+    ITEM_SECTIONS,
     SECTION_NOUN,
     TAXONOMY_SECTIONS,
     Channel,
@@ -237,6 +239,7 @@ def load_handbook(
         norms=tuple(assembly.sections["norms"]),
         parameters=tuple(assembly.sections["parameters"]),
         origins=assembly.origins,
+        index=merge(assembly.indexes) if assembly.indexes else EMPTY,
         unreadable_ids=frozenset(assembly.unreadable),
         duplicates=tuple(assembly.duplicates),
         unreadable_refs=frozenset(assembly.unreadable_refs),
@@ -301,6 +304,20 @@ class LoadedFile:
     """Where `handbook:` stands, the settings if valid, and the problems of validating them:
     reported only if this is the first `handbook:` of the handbook."""
     entries: tuple[_Entry, ...]
+    index: Index
+    """The index of the file's values, norms and parameters (`generator/index.py`)."""
+    bulk: _Bulk | None
+    """The file's items at once, if every entry is valid and no key repeats in the file."""
+
+
+@dataclass(frozen=True)
+class _Bulk:
+    """What a sound file adds to the handbook, ready to be added in a few dictionary and list
+    operations rather than one entry at a time (a handbook has tens of thousands of entries;
+    `mkdocs serve` adds them all again after each save)."""
+
+    origins: Mapping[str, Origin]
+    sections: Mapping[str, tuple[Any, ...]]
 
 
 def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
@@ -336,7 +353,28 @@ def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
                 problems.append(
                     _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
                 )
-    return LoadedFile(text, tuple(problems), settings, tuple(entries))
+    return LoadedFile(
+        text, tuple(problems), settings, tuple(entries), _index(entries), _bulk(entries)
+    )
+
+
+def _bulk(entries: list[_Entry]) -> _Bulk | None:
+    origins: dict[str, Origin] = {}
+    sections: dict[str, list[Any]] = {}
+    for entry in entries:
+        if entry.item is None or entry.origin is None or entry.key in origins:
+            return None
+        origins[entry.key] = entry.origin
+        sections.setdefault(entry.section, []).append(entry.item)
+    return _Bulk(origins, {section: tuple(items) for section, items in sections.items()})
+
+
+def _index(entries: Iterable[_Entry]) -> Index:
+    sections: dict[str, list[Any]] = {section: [] for section in ITEM_SECTIONS}
+    for entry in entries:
+        if entry.item is not None and entry.section in sections:
+            sections[entry.section].append(entry.item)
+    return index_items(sections["values"], sections["norms"], sections["parameters"])
 
 
 def _section(
@@ -384,6 +422,8 @@ class _Assembly:
         self.unreadable: set[str] = set()
         self.duplicates: list[tuple[str, Origin]] = []
         self.unreadable_refs: set[str] = set()
+        self.indexes: list[Index] = []
+        """Each file's index, in file order."""
 
     def add_file(self, loaded: LoadedFile, problems: list[Diagnostic]) -> None:
         if loaded.settings is not None:
@@ -401,6 +441,14 @@ class _Assembly:
                 self.settings_at = written
                 self.settings = settings
                 problems.extend(found)
+        bulk = loaded.bulk
+        if bulk is not None and self.origins.keys().isdisjoint(bulk.origins):
+            self.origins.update(bulk.origins)
+            for section, items in bulk.sections.items():
+                self.sections[section].extend(items)
+            self.indexes.append(loaded.index)
+            return
+        dropped = False
         for entry in loaded.entries:
             item, origin = entry.item, entry.origin
             if item is None or origin is None:
@@ -411,9 +459,15 @@ class _Assembly:
             if entry.key in self.origins:
                 # The first definition keeps the id; the check reports this one.
                 self.duplicates.append((entry.key, origin))
+                dropped = True
                 continue
             self.origins[entry.key] = origin
             self.sections[entry.section].append(item)
+        if dropped:  # the file's index counts an item the handbook leaves out
+            kept = [e for e in loaded.entries if e.origin and self.origins.get(e.key) is e.origin]
+            self.indexes.append(_index(kept))
+        else:
+            self.indexes.append(loaded.index)
 
 
 _ITEM_ID = re.compile(r"(VAL|NRM|PAR)-[A-Z0-9]+(-[A-Z0-9]+)*")

@@ -13,9 +13,12 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from generator.index import Index
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 TERM_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -399,6 +402,8 @@ class Handbook:
     parameters: tuple[Parameter, ...]
     origins: Mapping[str, Origin]
     """Where each item and taxonomy term was written, by id (terms as `section:id`)."""
+    index: Index
+    """What the items say about each other (`generator/index.py`), merged from each file's."""
     unreadable_ids: frozenset[str] = frozenset()
     """Ids of items that exist but failed the schema: references to them are not 'unknown'."""
     unreadable_refs: frozenset[str] = frozenset()
