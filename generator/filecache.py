@@ -3,11 +3,11 @@
 `mkdocs serve` validates the whole handbook again after every save, though a policy owner
 changed one file of hundreds: the others need not be parsed and validated again. An entry is
 found by the file's path and the SHA-256 of its bytes, so any change, even of one byte, misses.
+The caller gives the digest: it reads each file once and needs the digest for other caches.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
@@ -20,14 +20,15 @@ class FileCache(Generic[T]):
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, T]] = {}
 
-    def get(self, path: str, content: bytes) -> T | None:
+    def get(self, path: str, digest: bytes) -> T | None:
+        """What was made from the file at `path` when its bytes had this SHA-256 digest."""
         entry = self._entries.get(path)
-        if entry is None or entry[0] != hashlib.sha256(content).digest():
+        if entry is None or entry[0] != digest:
             return None
         return entry[1]
 
-    def put(self, path: str, content: bytes, made: T) -> None:
-        self._entries[path] = (hashlib.sha256(content).digest(), made)
+    def put(self, path: str, digest: bytes, made: T) -> None:
+        self._entries[path] = (digest, made)
 
     def keep_only(self, paths: Iterable[str]) -> None:
         """Forget files that are gone, so that the cache never outgrows the handbook."""

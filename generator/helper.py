@@ -24,6 +24,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
@@ -48,6 +49,30 @@ hangs must not hang the build)."""
 
 def can_fork() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def may_fork() -> bool:
+    """Whether this process may hand work to a forked one: where forking is safe (on Linux,
+    where a helper ends with its parent, and in a process with no other thread), where more
+    than one core is ours, and unless HANDBOOK_NO_HELPERS=1 asks for one process (a machine
+    that limits processes, or builds of several languages side by side, which already keep
+    every core busy)."""
+    return (
+        os.environ.get(NO_HELPERS_VARIABLE) != "1"
+        and threading.active_count() == 1
+        and len(os.sched_getaffinity(0)) > 1
+        and can_fork()
+    )
+
+
+def end_with_parent() -> None:
+    """Linux sends this process SIGTERM when its parent ends, however it ends (a build
+    process killed alone, as `docker stop` may do, would otherwise leave its helper working)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    except (OSError, AttributeError):
+        return
 
 
 class Helper:
@@ -124,7 +149,7 @@ def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
     folder, which it removes itself if the build ends first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     signal.signal(signal.SIGTERM, lambda number, frame: _abandon(folder))
-    _end_with_parent()
+    end_with_parent()
     if os.getppid() != parent:  # the build ended before the line above took effect
         _abandon(folder)
     tempfile.tempdir = str(folder)
@@ -141,13 +166,3 @@ def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
 def _abandon(folder: Path) -> NoReturn:
     shutil.rmtree(folder, ignore_errors=True)
     os._exit(1)
-
-
-def _end_with_parent() -> None:
-    """Linux sends the helper SIGTERM when the build process ends, however it ends (a build
-    process killed alone, as `docker stop` may do, would otherwise leave it working)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
-    except (OSError, AttributeError):
-        return

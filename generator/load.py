@@ -7,13 +7,14 @@ and are still checked, and a policy owner sees every problem of a pull request i
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -190,6 +191,9 @@ def load_handbook(
     problems.extend(_name_clashes(displays))
     seen: list[str] = []
     with collector.paused():
+        # Each file's bytes are read, digested and decoded first (and let go), so that another
+        # process can parse some of them meanwhile (`ParseStore.parse_ahead`).
+        read: list[tuple[str, bytes, str | None, LoadedFile | None]] = []
         for path, display in zip(files, displays, strict=True):
             refused = _refused_file(path, standards, display)
             if refused is not None:
@@ -198,18 +202,25 @@ def load_handbook(
             raw = _read_bytes(path, display, problems)
             if raw is None:
                 continue
-            loaded = cache.get(display, raw) if cache is not None else None
+            digest = hashlib.sha256(raw).digest()
+            loaded = cache.get(display, digest) if cache is not None else None
+            text = _decode(raw, display, problems) if loaded is None else None
+            if loaded is not None or text is not None:
+                read.append((display, digest, text, loaded))
+        if store is not None:
+            store.parse_ahead(
+                [(text, display, digest) for display, digest, text, _ in read if text]
+            )
+        for display, digest, text, loaded in read:
             if loaded is None:
-                text = _decode(raw, display, problems)
-                if text is None:
-                    continue
+                assert text is not None
                 if store is not None:
-                    parsed = store.parse(text, display, raw)
+                    parsed = store.parse(text, display, digest)
                 else:
                     parsed = parse_yaml(text, display)
                 loaded = load_file(text, display, parsed)
                 if cache is not None:
-                    cache.put(display, raw, loaded)
+                    cache.put(display, digest, loaded)
             seen.append(display)
             sources[display] = loaded.text
             problems.extend(loaded.problems)
@@ -217,6 +228,7 @@ def load_handbook(
     if cache is not None:
         cache.keep_only(seen)
     if store is not None:
+        store.finish()
         store.prune()
 
     settings = assembly.settings
@@ -280,9 +292,10 @@ def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """One entry of a section as its own file gives it: the item, or what it mentions."""
+class _Entry(NamedTuple):
+    """One entry of a section as its own file gives it: the item, or what it mentions. (A
+    named tuple: a large handbook has tens of thousands, and a tuple is made much faster than a
+    frozen dataclass, and is as immutable.)"""
 
     section: str
     key: str
@@ -398,8 +411,12 @@ def _section(
     for index, raw in enumerate(body):
         path: NodePath = (section, index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
-        label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
-        item = _validate(model, raw, parsed, path, label, problems)
+        try:
+            item = model.model_validate(raw)
+        except ValidationError as error:
+            label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
+            problems.extend(_explain(error.errors(), model, raw, parsed, path, label))
+            item = None
         shown_id = raw_id if isinstance(raw_id, str) else None
         if item is None:
             yield _Entry(section, "", None, None, shown_id, frozenset(_mentioned_ids(raw)))

@@ -13,7 +13,6 @@ import marshal
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
 from generator.filecache import FileCache
-from generator.helper import NO_HELPERS_VARIABLE, Helper, can_fork
+from generator.helper import Helper, may_fork
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
 from generator.load import LoadedFile, load_handbook
@@ -222,14 +221,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def _use_helpers(self) -> bool:
-        """Only where forking is safe: on Linux (helpers end with their build there) and in
-        a process with no other thread (`mkdocs serve` runs a server and a watcher, and says
-        "build" for `serve --clean`); not where HANDBOOK_NO_HELPERS=1 asks for one process
-        (a machine that limits processes, or `handbook build` building several languages
-        side by side, which already keeps every core busy)."""
-        wanted = os.environ.get(NO_HELPERS_VARIABLE) != "1"
-        alone = threading.active_count() == 1
-        return wanted and alone and self.command != "serve" and can_fork()
+        """Where `helper.may_fork` allows, and not under `mkdocs serve` (it runs a server and a
+        watcher, and says "build" for `serve --clean`)."""
+        return self.command != "serve" and may_fork()
 
     def _start_helpers(self, rendered: Rendered) -> None:
         """One helper makes the large exports, another the HTML blocks of the pages MkDocs
