@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import collector
 from generator.check import check
@@ -15,7 +16,9 @@ from generator.load import LoadedFile, LoadResult, load_handbook
 from generator.model import Handbook, Location
 from generator.parsecache import ParseStore
 from generator.releases import ReleaseContext
-from generator.render import Rendered, render_handbook
+
+if TYPE_CHECKING:
+    from generator.render import Rendered
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ def build_pages(
     later_exports: bool = False,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
+    # Imported here: the templates, Markdown and workbook libraries take longer to load than
+    # `handbook validate` of a small handbook takes to run, and it never renders.
+    from generator.render import render_handbook
+
     validation = validate(standards, today=today, cache=cache)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)

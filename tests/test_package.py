@@ -49,7 +49,7 @@ def test_the_wheel_carries_everything_the_generator_reads(wheel: Path) -> None:
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "handbook = generator.cli:main" in text
+    assert "handbook = generator.cli:entry" in text
     assert "handbook = generator.plugin:HandbookPlugin" in text
 
 
