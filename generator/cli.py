@@ -534,13 +534,12 @@ def _build(args: argparse.Namespace) -> int:
 def _languages(config_file: Path) -> tuple[str, ...]:
     """The handbook's languages, default first; () when the standards cannot be read (the
     build itself then reports why)."""
-    from generator.load import load_handbook
+    from generator.load import read_settings
     from generator.publish import standards_folder
 
-    handbook = load_handbook(standards_folder(config_file)).handbook
-    if handbook is None:
+    settings = read_settings(standards_folder(config_file))
+    if settings is None:
         return ()
-    settings = handbook.settings
     return (
         settings.default_language,
         *(other for other in settings.languages if other != settings.default_language),

@@ -155,6 +155,35 @@ def _name_clashes(displays: list[str]) -> list[Diagnostic]:
     return problems
 
 
+_SETTINGS_KEY = re.compile(r"^handbook[ \t]*:", re.MULTILINE)
+
+
+def read_settings(standards: Path) -> Settings | None:
+    """The handbook's settings alone, as `load_handbook` would give them (the first file, in
+    its order, with a `handbook:` section), without parsing and validating every item: the
+    build asks for the languages before it builds. None if they cannot be read so; the build
+    then reports why."""
+    for path in discover(standards) if standards.is_dir() else []:
+        if _refused_file(path, standards, path.name) is not None:
+            continue
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not _SETTINGS_KEY.search(text):  # a top-level key starts a line
+            continue
+        data = parse_yaml(text.replace("\r\n", "\n"), path.name).data
+        if not isinstance(data, dict) or "handbook" not in data:
+            continue
+        try:
+            return Settings.model_validate(data["handbook"])
+        except ValidationError:
+            return None
+    return None
+
+
 def load_handbook(
     standards: Path,
     *,
