@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.audit import Audit, Cell
 from generator.exports import (
     manifest_json,
     traceability_csv,
-    traceability_json,
+    traceability_json_pieces,
     traceability_xlsx,
 )
 from generator.graph import Graph, NodeSpec, layered
-from generator.model import Handbook, Norm, Parameter, Value, id_order
+from generator.model import Handbook, Norm, Parameter, Term, Value, id_order
 from generator.pages import NavEntry, Page, Planner, elsewhere_in_search
 
 DOWNLOADS = "audit/downloads"
@@ -60,11 +60,11 @@ class ChecklistRow:
 MANIFEST = f"{DOWNLOADS}/manifest.json"
 
 
-def exports(handbook: Handbook, language: str) -> dict[str, Callable[[], bytes]]:
-    """The large exports an auditor downloads, each made when asked for: a build can have a
-    helper process make them while it writes the pages (helper.py)."""
+def exports(handbook: Handbook, language: str) -> dict[str, Callable[[], bytes | Iterable[bytes]]]:
+    """The large exports an auditor downloads, each made when asked for (the largest a piece
+    at a time): a build can have a helper process make them while it writes the pages."""
     return {
-        f"{DOWNLOADS}/traceability.json": lambda: traceability_json(handbook, language),
+        f"{DOWNLOADS}/traceability.json": lambda: traceability_json_pieces(handbook, language),
         f"{DOWNLOADS}/traceability.csv": lambda: traceability_csv(handbook, language),
         f"{DOWNLOADS}/traceability.xlsx": lambda: traceability_xlsx(handbook, language),
     }
@@ -72,9 +72,13 @@ def exports(handbook: Handbook, language: str) -> dict[str, Callable[[], bytes]]
 
 def downloads(handbook: Handbook, language: str) -> dict[str, bytes]:
     """The exports an auditor downloads, as files of the site, made now."""
-    made = {path: make() for path, make in exports(handbook, language).items()}
+    made = {path: _whole(make()) for path, make in exports(handbook, language).items()}
     made[MANIFEST] = manifest_json(handbook)
     return made
+
+
+def _whole(made: bytes | Iterable[bytes]) -> bytes:
+    return made if isinstance(made, bytes) else b"".join(made)
 
 
 def heat(cell: Cell) -> str:
@@ -246,7 +250,7 @@ def plan_audit(
             f"checklists/{channel.id}.md",
             "checklist.md.j2",
             _("Checklist:") + " " + planner.text(channel.title),
-            {"channel": channel, "rows": rows},
+            {"channel": channel, "rows": rows, "groups": _by_category(planner, rows)},
             meta={"hide": ["navigation", "toc"], **elsewhere_in_search()},
         )
         for channel, rows in checklists
@@ -306,9 +310,14 @@ def _down(planner: Planner) -> list[tuple[Value, list[tuple[Norm, tuple[Paramete
     ]
 
 
-def _up(planner: Planner) -> list[tuple[Parameter, tuple[Norm, ...], tuple[Value, ...]]]:
+def _up(
+    planner: Planner,
+) -> list[tuple[Term, list[tuple[Parameter, tuple[Norm, ...], tuple[Value, ...]]]]]:
+    """Each parameter with the norms and values it serves, by moment of truth (in taxonomy
+    order), as the handbook's channel pages group them: one table of every parameter was
+    50,000 rows at 10,000 norms, hard to read and, as one block, the build's peak of memory."""
     links = planner.links
-    rows = []
+    by_channel: dict[str, list[tuple[Parameter, tuple[Norm, ...], tuple[Value, ...]]]] = {}
     for parameter in sorted(
         (p for p in planner.handbook.parameters if p.id in planner.homes),
         key=lambda p: id_order(p.id),
@@ -321,8 +330,9 @@ def _up(planner: Planner) -> list[tuple[Parameter, tuple[Norm, ...], tuple[Value
             for v in dict.fromkeys(v for n in norms for v in n.traces_to)
             if v in planner.homes
         )
-        rows.append((parameter, norms, values))
-    return rows
+        by_channel.setdefault(parameter.channel, []).append((parameter, norms, values))
+    channels = planner.handbook.taxonomy.get("channels", ())
+    return [(channel, by_channel[channel.id]) for channel in channels if channel.id in by_channel]
 
 
 def _short(title: str, limit: int = 28) -> str:
@@ -347,6 +357,22 @@ def _checklist(planner: Planner, channel: str) -> tuple[ChecklistRow, ...]:
             )
             rows.append(ChecklistRow(row.parameter, row.norms, values))
     return tuple(rows)
+
+
+def _by_category(
+    planner: Planner, rows: Sequence[ChecklistRow]
+) -> list[tuple[Term, tuple[ChecklistRow, ...], int]]:
+    """A checklist's lines by category, each group with the number of lines before it (the
+    lines are numbered through the whole checklist): an observer watches one kind of behaviour
+    at a time, and a table of thousands of lines was one block of tens of MB to render."""
+    groups: list[tuple[Term, tuple[ChecklistRow, ...], int]] = []
+    before = 0
+    for category in planner.handbook.taxonomy["categories"]:
+        lines = tuple(row for row in rows if row.parameter.category == category.id)
+        if lines:
+            groups.append((category, lines, before))
+            before += len(lines)
+    return groups
 
 
 def _graph(planner: Planner, values: list[Value], page: str) -> Graph:

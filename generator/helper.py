@@ -26,14 +26,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import NoReturn
 
 from generator.lockedfolder import claim, remove_if_abandoned
 
-Job = tuple[str, Callable[[], bytes]]
+Job = tuple[str, Callable[[], bytes | Iterable[bytes]]]
+"""A name and what makes the result: bytes, or chunks of bytes written as they come."""
 
 NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
 """Set to 1, a build makes everything in its own process."""
@@ -41,6 +42,7 @@ NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
 _DIGEST = hashlib.sha256
 _PREFIX = "handbook-helper-"
 _DIGEST_SIZE = 32
+_CHUNK = 1 << 20
 _PR_SET_PDEATHSIG = 1
 WAIT_LIMIT = 900.0
 """Seconds the build waits for one result before it does the job itself (a helper that
@@ -65,6 +67,16 @@ def may_fork() -> bool:
     )
 
 
+def return_free_memory() -> None:
+    """Hand the memory the C allocator holds free back to the system (glibc's `malloc_trim`).
+    Python frees large objects to the C allocator, which keeps the pages: a helper forked
+    after rendering would start with them, and they would count in every later peak."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        return
+
+
 def end_with_parent() -> None:
     """Linux sends this process SIGTERM when its parent ends, however it ends (a build
     process killed alone, as `docker stop` may do, would otherwise leave its helper working)."""
@@ -75,17 +87,24 @@ def end_with_parent() -> None:
         return
 
 
+def private_folder() -> tuple[Path, int]:
+    """A new folder for a build's working files, locked (`lockedfolder.claim`) for the life of
+    the build and of its forks: the folder and the lock's descriptor. The folders of builds
+    killed outright together with their helpers (SIGKILL to the process group) go first."""
+    for abandoned in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        remove_if_abandoned(abandoned)
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+    return folder, claim(folder)
+
+
 class Helper:
     """One helper process and its jobs, by name."""
 
     def __init__(self, jobs: Sequence[Job]) -> None:
         self.jobs = tuple(jobs)
         self.order = {name: index for index, (name, _) in enumerate(self.jobs)}
-        # Folders of helpers killed together with their build (SIGKILL to the process group).
-        for abandoned in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
-            remove_if_abandoned(abandoned)
-        self.folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
-        self.claim = claim(self.folder)  # held by the build and, forked, by the helper
+        # held by the build and, forked, by the helper
+        self.folder, self.claim = private_folder()
         self.process: BaseProcess | None = None
 
     def start(self) -> None:
@@ -126,8 +145,32 @@ class Helper:
             done.unlink()
         except OSError:
             return None
-        digest, body = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
-        return body if _DIGEST(body).digest() == digest else None
+        body, digest = data[:-_DIGEST_SIZE], data[-_DIGEST_SIZE:]
+        return body if len(data) >= _DIGEST_SIZE and _DIGEST(body).digest() == digest else None
+
+    def result_file(self, name: str) -> tuple[Path, int] | None:
+        """The job's result left in its file, checked without reading it into memory: the
+        file and the length of the result at its start (the rest is the digest). The file is
+        removed with the helper's folder (`stop`)."""
+        done = self._done(name)
+        if done is None:
+            return None
+        try:
+            with done.open("rb") as made:
+                length = os.fstat(made.fileno()).st_size - _DIGEST_SIZE
+                digest = _DIGEST()
+                remaining = length
+                while remaining > 0:
+                    chunk = made.read(min(_CHUNK, remaining))
+                    if not chunk:
+                        return None
+                    digest.update(chunk)
+                    remaining -= len(chunk)
+                if length < 0 or made.read() != digest.digest():
+                    return None
+        except OSError:
+            return None
+        return done, length
 
     def stop(self) -> None:
         """End the helper (done or not) and remove its folder."""
@@ -145,7 +188,7 @@ class Helper:
 
 def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
     """In the helper: each job in order, each result written whole (a temporary name, then
-    renamed) after a digest of it. Its temporary files (openpyxl writes some) go into its
+    renamed), followed by its digest. Its temporary files (openpyxl writes some) go into its
     folder, which it removes itself if the build ends first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     signal.signal(signal.SIGTERM, lambda number, frame: _abandon(folder))
@@ -155,10 +198,17 @@ def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
     tempfile.tempdir = str(folder)
     try:
         for index, (_, job) in enumerate(jobs):
-            body = job()
+            made = job()
             partial = folder / f"{index}.partial"
-            partial.write_bytes(_DIGEST(body).digest() + body)
+            digest = _DIGEST()
+            with partial.open("wb") as out:
+                for chunk in [made] if isinstance(made, bytes) else made:
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.write(digest.digest())
             partial.replace(folder / f"{index}.done")
+            del made
+            return_free_memory()  # a job's large strings, before the next job's
     except BaseException:  # the build does the job itself, and reports what failed
         os._exit(1)
 

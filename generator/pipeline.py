@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,8 +96,10 @@ def build_pages(
     cache: FileCache[LoadedFile] | None = None,
     directory_urls: bool = True,
     later_exports: bool = False,
+    validated: Callable[[Handbook, str], None] | None = None,
 ) -> tuple[Validation, Rendered]:
-    """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
+    """Validate, then render; raises InvalidHandbookError rather than render bad standards.
+    `validated` is told the valid handbook and the language before the pages are rendered."""
     # Imported here: the templates, Markdown and workbook libraries take longer to load than
     # `handbook validate` of a small handbook takes to run, and it never renders.
     from generator.render import render_handbook
@@ -104,6 +107,9 @@ def build_pages(
     validation = validate(standards, today=today, cache=cache)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
+    if validated is not None:
+        handbook = validation.handbook
+        validated(handbook, language or handbook.settings.default_language)
     rendered = render_handbook(
         validation.handbook,
         today=today,

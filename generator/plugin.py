@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import marshal
 import os
-import re
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +29,18 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from generator import blockfile
+from generator.auditpages import exports
+from generator.blockfile import BlockFile
 from generator.changespage import PRINT_PAGE
 from generator.diagnostics import Severity
 from generator.filecache import FileCache
-from generator.helper import Helper, may_fork
+from generator.helper import Helper, may_fork, private_folder, return_free_memory
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.i18n import translations
 from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
+from generator.model import Handbook
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -51,6 +54,7 @@ from generator.releases import (
 )
 from generator.render import BlockError, Rendered
 from generator.report import as_text
+from generator.searchindex import write_index
 from generator.searchtext import for_search
 
 log = get_plugin_logger(__name__)
@@ -119,7 +123,6 @@ def build_date() -> dt.date:
 # The pages MkDocs writes last (after the values, channels and categories): their blocks are
 # rendered by a helper process meanwhile (helper.py).
 LATE_PAGES = ("audit/", "checklists/", PRINT_PAGE)
-_ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 class HandbookConfig(Config):
@@ -139,7 +142,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.helpers: list[Helper] = []
         """Processes that make the large exports and the last pages' HTML blocks meanwhile."""
         self.blocks_helper: Helper | None = None
+        self.exports_helper: Helper | None = None
+        self.scratch: tuple[Path, int] | None = None
+        """This build's folder for block files, and its lock (`helper.private_folder`)."""
+        self.pending: list[tuple[Path, BlockFile]] = []
+        """Written pages whose blocks are spliced in after the last page (`blockfile.py`)."""
         self.command: str | None = None
+        self.search_written: Any = None
+        """Material's search plugin, whose index this plugin wrote at the end of the build."""
         self.directory_urls = True
         """MkDocs' `use_directory_urls` as the pages were rendered with it."""
         self.language: str | None = None
@@ -158,6 +168,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # Before the search plugin reads its language: this build's language is decided here.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.search_written is not None:  # the previous build of `mkdocs serve` wrote it
+            self.search_written.config["enabled"] = True
+            self.search_written = None
         # Validation runs here, before MkDocs empties the site folder, so that a handbook with
         # errors leaves the previously built site untouched.
         standards = self._path(config, self.config.standards)
@@ -176,7 +189,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # Only `mkdocs serve` validates again; a single build need not keep every file.
                 cache=self.files if self.command == "serve" else None,
                 directory_urls=self.directory_urls,
-                later_exports=self._use_helpers(),
+                later_exports=True,
+                validated=self._start_exports_helper,
             )
         except InvalidHandbookError as invalid:
             report = as_text(
@@ -189,6 +203,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if diagnostic.severity is Severity.WARNING:
                 log.warning(f"{diagnostic.location}: [{diagnostic.rule}] {diagnostic.message}")
         self.rendered = rendered
+        if rendered.later is not None:
+            rendered.later.folder = self._scratch_folder
+        return_free_memory()  # what validating and rendering made and let go
         self._start_helpers(rendered)
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
@@ -225,18 +242,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         watcher, and says "build" for `serve --clean`)."""
         return self.command != "serve" and may_fork()
 
+    def _start_exports_helper(self, handbook: Handbook, language: str) -> None:
+        """The helper that makes the exports starts as soon as the standards are valid: it
+        needs the model alone, and forked before the pages are rendered it starts smaller."""
+        self._stop_helpers()
+        if self._use_helpers():
+            self.exports_helper = Helper(list(exports(handbook, language).items()))
+            self.exports_helper.start()
+            self.helpers.append(self.exports_helper)
+
     def _start_helpers(self, rendered: Rendered) -> None:
         """One helper makes the large exports, another the HTML blocks of the pages MkDocs
         writes last; the two and this process share both cores."""
-        self._stop_helpers()
         if not self._use_helpers():
             return
-        if rendered.later is not None:
-            exports = Helper(list(rendered.later.makers.items()))
-            exports.start()
-            rendered.later.source = exports.result
-            rendered.later.sizer = exports.size
-            self.helpers.append(exports)
+        if rendered.later is not None and self.exports_helper is not None:
+            rendered.later.source = self.exports_helper.result_file
+            rendered.later.sizer = self.exports_helper.size
         late = [path for path in rendered.blocks if path.startswith(LATE_PAGES)]
         if late:
             self.blocks_helper = Helper([(path, _blocks_job(rendered, path)) for path in late])
@@ -248,12 +270,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             helper.stop()
         self.helpers = []
         self.blocks_helper = None
+        self.exports_helper = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helpers()
+        self._drop_scratch()
 
     def on_shutdown(self) -> None:
         self._stop_helpers()
+        self._drop_scratch()
 
     def _localise(self, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> None:
         """Make this build the handbook in `language`: Material's own words, the search
@@ -314,18 +339,67 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     ) -> TemplateContext:
         if self.rendered is not None and page.file.src_uri in self.rendered.pages:
             path = page.file.src_uri
-            made = _made_blocks(self.blocks_helper, path)
+            made = self._helper_blocks(path)
             try:
-                page.content = self.rendered.html(path, page.content or "", made)
+                if self.rendered.blocks.get(path) and (page.meta.get("search") or {}).get(
+                    "exclude"
+                ):
+                    self._stream(page, made)
+                    return context
+                page.content = self.rendered.html(
+                    path, page.content or "", made.blocks() if made is not None else None
+                )
             except BlockError as error:
                 raise PluginError(str(error)) from None
-            del made  # the print page's blocks alone are 50 MB at 10,000 norms
+            finally:
+                self.rendered.let_go(path)
+            del made  # a large page's blocks are tens of MB at 10,000 norms
             # MkDocs checks links to anchors after every page is written, against the ids
             # Markdown made; the blocks' ids (a parameter's row) are known only now.
             if page.present_anchor_ids is not None:
-                page.present_anchor_ids.update(_ELEMENT_ID.findall(page.content))
+                page.present_anchor_ids.update(blockfile.ELEMENT_ID.findall(page.content))
             _index_for_search(page, config)
         return context
+
+    def _helper_blocks(self, path: str) -> BlockFile | None:
+        """The page's blocks as the helper made them; None to render them here."""
+        found = self.blocks_helper.result_file(path) if self.blocks_helper is not None else None
+        return blockfile.read_index(*found) if found is not None else None
+
+    def _stream(self, page: Page, made: BlockFile | None) -> None:
+        """A page that search leaves out keeps its placeholders until it is written; its
+        blocks, rendered here if the helper did not, are spliced in after the last page."""
+        assert self.rendered is not None
+        path = page.file.src_uri
+        page.content = self.rendered.shell(path, page.content or "")
+        if made is None:
+            target = self._scratch_folder() / f"{len(self.pending)}.blocks"
+            made = blockfile.write(self.rendered.blocks[path], target)
+            if made is None:
+                raise PluginError(f"{path}: the page's blocks could not be written to {target}")
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.update(made.ids)
+        self.pending.append((Path(page.file.abs_dest_path), made))
+
+    def _splice_pending(self, token: str) -> None:
+        try:
+            for page, made in self.pending:
+                blockfile.splice(page, token, made)
+        except (blockfile.SpliceError, OSError) as error:
+            raise PluginError(f"a page's HTML blocks could not be put in place: {error}") from None
+
+    def _scratch_folder(self) -> Path:
+        if self.scratch is None:
+            self.scratch = private_folder()
+        return self.scratch[0]
+
+    def _drop_scratch(self) -> None:
+        self.pending = []
+        if self.scratch is not None:
+            folder, held = self.scratch
+            self.scratch = None
+            shutil.rmtree(folder, ignore_errors=True)
+            os.close(held)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """A written page's HTML is not needed again; let it go rather than hold them all."""
@@ -339,13 +413,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Write the large exports over their placeholders, stop the helpers, and under
         `handbook release` (HANDBOOK_PDF=1) print the handbook to a PDF among the version's
         downloads."""
-        if self.rendered is not None and self.rendered.later is not None:
-            # The placeholders MkDocs copied give way to the files themselves.
-            for path in self.rendered.later.paths:
-                target = Path(config.site_dir) / path
-                target.write_bytes(self.rendered.later.content(path))
+        # The model and the pages' plan are not needed once the site is whole: let them go,
+        # and hand the memory back, before other plugins write theirs (the search index is
+        # 30 MB at 10,000 norms, held twice while Material's search plugin writes it).
+        rendered, self.rendered = self.rendered, None
+        if rendered is not None:
+            try:
+                self._splice_pending(rendered.token)
+                # The placeholders MkDocs copied give way to the files themselves.
+                if rendered.later is not None:
+                    for path in rendered.later.paths:
+                        rendered.later.write(path, Path(config.site_dir) / path)
+            finally:
+                self._drop_scratch()
         self._stop_helpers()
-        if os.environ.get(PDF_VARIABLE) != "1" or self.rendered is None:
+        if rendered is None:
+            return
+        del rendered
+        return_free_memory()
+        search = _material_search(config)
+        if search is not None and write_index(search, Path(config.site_dir)):
+            search.config["enabled"] = False  # nothing left for it to do; see on_config
+            self.search_written = search
+        if os.environ.get(PDF_VARIABLE) != "1":
             return
         from generator.pdf import PdfError, print_pdf, source_date
 
@@ -384,11 +474,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return server
 
 
+def _material_search(config: MkDocsConfig) -> Any:
+    """Material's search plugin; None without it (MkDocs' own is not handled here)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is None or not type(search).__module__.startswith("material."):
+        return None
+    return search
+
+
 def _index_for_search(page: Page, config: MkDocsConfig) -> None:
     """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
     then mark the page as indexed so that the plugin does not read it again in full."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is None or not type(search).__module__.startswith("material."):
+    search = _material_search(config)
+    if search is None:
         return  # MkDocs' own search plugin would index the page again, ignoring the mark
     index = getattr(search, "search_index", None)
     enabled = search.config.get("enabled", True)
@@ -417,22 +515,8 @@ def _directory_urls(config: MkDocsConfig) -> bool:
     return bool(config.use_directory_urls)
 
 
-def _blocks_job(rendered: Rendered, path: str) -> Callable[[], bytes]:
-    return lambda: marshal.dumps([str(block()) for block in rendered.blocks[path]])
-
-
-def _made_blocks(helper: Helper | None, path: str) -> list[str] | None:
-    """The page's blocks as the helper made them; None to render them here."""
-    made = helper.result(path) if helper is not None else None
-    if made is None:
-        return None
-    try:
-        blocks = marshal.loads(made)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(blocks, list) or not all(isinstance(block, str) for block in blocks):
-        return None
-    return blocks
+def _blocks_job(rendered: Rendered, path: str) -> Callable[[], Iterator[bytes]]:
+    return lambda: blockfile.chunks(rendered.blocks[path])
 
 
 def _material_worker(config: MkDocsConfig) -> str | None:

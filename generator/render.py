@@ -20,7 +20,7 @@ import json
 import posixpath
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from generator.auditpages import (
     score,
     wrap,
 )
+from generator.blockfile import copy_bytes
 from generator.changespage import changes_nav, plan_changes, plan_print
 from generator.exports import manifest_json
 from generator.i18n import translations
@@ -77,46 +78,57 @@ class Blocks:
 
 
 class Later:
-    """The large exports when they are made while the site builds rather than before it.
+    """The large exports, made while the site builds rather than before it.
 
     `files` holds an empty placeholder for each (MkDocs copies it; the plugin writes the real
-    file after the last page), and a page shows each one's size as a token that `fill`
-    replaces when the page is written. `source` and `sizer` are where made files and their
-    sizes come from (the plugin's helper process); when they have nothing, the file is made
-    here.
+    file after the last page, `write`), and a page shows each one's size as a token that `fill`
+    replaces when the page is written. An export is a file: the one `source` gives (a helper
+    process's result, its length in `sizer`), or else one made here, written a piece at a time
+    into `folder` (the JSON export alone is 50 MB at 10,000 norms). Both are set by the plugin.
     """
 
     def __init__(
-        self, makers: Mapping[str, Callable[[], bytes]], describe: Callable[[int], str], token: str
+        self,
+        makers: Mapping[str, Callable[[], bytes | Iterable[bytes]]],
+        describe: Callable[[int], str],
+        token: str,
     ) -> None:
         self.makers = dict(makers)
         self.paths = list(makers)
         self.describe = describe
         self.token = token
-        self.source: Callable[[str], bytes | None] = lambda path: None
+        self.source: Callable[[str], tuple[Path, int] | None] = lambda path: None
         self.sizer: Callable[[str], int | None] = lambda path: None
-        self.sizes: dict[str, int] = {}
-        self.made_here: dict[str, bytes] = {}
+        self.folder: Callable[[], Path] | None = None
+        self.made: dict[str, tuple[Path, int]] = {}
 
-    def content(self, path: str) -> bytes:
-        """The file, from `source` (taken once) or else made here."""
-        if path in self.made_here:
-            return self.made_here.pop(path)
-        content = self.source(path)
-        if content is None:
-            content = self.makers[path]()
-        self.sizes.setdefault(path, len(content))
-        return content
+    def file(self, path: str) -> tuple[Path, int]:
+        """The file that holds the export at its start, and the export's length."""
+        if path not in self.made:
+            found = self.source(path)
+            if found is None:
+                if self.folder is None:
+                    raise RuntimeError("no folder to make the exports in")
+                target = self.folder() / f"export-{self.paths.index(path)}"
+                made = self.makers[path]()
+                with target.open("wb") as out:
+                    for chunk in [made] if isinstance(made, bytes) else made:
+                        out.write(chunk)
+                found = (target, target.stat().st_size)
+            self.made[path] = found
+        return self.made[path]
 
     def size(self, path: str) -> int:
-        if path not in self.sizes:
-            known = self.sizer(path)
-            if known is None:
-                # Made here for its size: kept for `content`, which would make it again.
-                self.made_here[path] = self.content(path)
-            else:
-                self.sizes[path] = known
-        return self.sizes[path]
+        if path in self.made:
+            return self.made[path][1]
+        known = self.sizer(path)
+        return known if known is not None else self.file(path)[1]
+
+    def write(self, path: str, target: Path) -> None:
+        """Write the export over its placeholder in the site, a piece at a time."""
+        source, length = self.file(path)
+        with source.open("rb") as made, target.open("wb") as out:
+            copy_bytes(made, out, length)
 
     def size_token(self, path: str) -> markupsafe.Markup:
         return markupsafe.Markup(f"{self.token}-size-{self.paths.index(path)}")
@@ -129,6 +141,14 @@ class Later:
         return re.sub(rf"{self.token}-size-(\d+)", size, text)
 
 
+def _check_placed(path: str, blocks: int, placed: list[int]) -> None:
+    if placed != list(range(blocks)):
+        raise BlockError(
+            f"{path}: {blocks} HTML blocks, {len(placed)} found in place; put each "
+            "`block(…)` on a line of its own, outside raw HTML and code blocks"
+        )
+
+
 @dataclass(frozen=True)
 class Rendered:
     """The generated pages (path → Markdown), their HTML blocks (path → blocks, rendered on
@@ -138,7 +158,7 @@ class Rendered:
     pages: Mapping[str, str]
     files: Mapping[str, bytes]
     nav: list[NavEntry]
-    blocks: Mapping[str, Sequence[Block]]
+    blocks: dict[str, Sequence[Block]]
     token: str
     later: Later | None = None
     directory_urls: bool = True
@@ -163,12 +183,22 @@ class Rendered:
             return made[index] if made is not None else blocks[index]()
 
         html = re.sub(rf"<p>{self.token}-(\d+)</p>", swap, converted)
-        if placed != list(range(len(blocks))):
-            raise BlockError(
-                f"{path}: {len(blocks)} HTML blocks, {len(placed)} found in place; put each "
-                "`block(…)` on a line of its own, outside raw HTML and code blocks"
-            )
+        _check_placed(path, len(blocks), placed)
         return html
+
+    def let_go(self, path: str) -> None:
+        """Forget the page's blocks once its HTML is made: what they hold (the views of
+        thousands of norms and parameters) is freed page by page, not at the end of the build."""
+        self.blocks.pop(path, None)
+
+    def shell(self, path: str, converted: str) -> str:
+        """The page's HTML with each block's placeholder paragraph left in place, for a page
+        whose blocks go straight into its written file (`blockfile.splice`)."""
+        if self.later is not None:
+            converted = self.later.fill(converted)
+        placed = [int(index) for index in re.findall(rf"<p>{self.token}-(\d+)</p>", converted)]
+        _check_placed(path, len(self.blocks.get(path, ())), placed)
+        return converted
 
     def markdown(self, path: str) -> str:
         """The page as Markdown that stands alone, for `handbook render`: each block written

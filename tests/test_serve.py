@@ -62,6 +62,9 @@ def test_serve_rebuilds_when_a_standards_file_changes(small: Path) -> None:
             encoding="utf-8",
         )
         assert _wait_for(url, "We treat every customer as a welcome guest.", 30)
+        # The search index of the rebuild is written too (by the handbook, for Material).
+        index = f"http://127.0.0.1:{port}/search/search_index.json"
+        assert _wait_for(index, "We treat every customer as a welcome guest.", 30)
         # A broken edit stops the rebuild (MkDocs holds requests until it is fixed);
         # the fix is picked up without restarting the server.
         good = values.read_text(encoding="utf-8")

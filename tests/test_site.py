@@ -465,6 +465,33 @@ def test_matrix_has_a_row_for_every_active_norm_with_its_values_marked(
     assert rows == active
 
 
+def test_trace_up_lists_each_parameter_once_under_its_moment_of_truth(
+    example_site: Path, example: Handbook
+) -> None:
+    article = _article(_page(example_site, "audit/trace/index.html"))
+    active_norms = {n.id: n for n in example.norms if n.status == "active"}
+    found: dict[str, tuple[str, set[str], set[str]]] = {}
+    channels = [c for c in example.taxonomy["channels"]]
+    headings = [h for h in article.find_all("h3") if _attr(h, "id").startswith("up-")]
+    assert [_attr(h, "id") for h in headings] == [f"up-{c.id}" for c in channels]
+    for channel in channels:
+        for table in (t for t in _section(article, f"up-{channel.id}") if t.name == "table"):
+            for tr in table.select("tbody tr"):
+                cells = tr.find_all("td")
+                parameter = cells[0].get_text(" ", strip=True).split(" ")[0]
+                assert parameter not in found
+                linked = [{a.get_text(strip=True) for a in cell.find_all("a")} for cell in cells]
+                found[parameter] = (channel.id, linked[3], linked[4])
+    expected = {}
+    for p in example.parameters:
+        if p.status != "active":
+            continue
+        norms = {n for n in p.traces_to if n in active_norms}
+        values = {v for n in norms for v in active_norms[n].traces_to}
+        expected[p.id] = (p.channel, norms, values)
+    assert found == expected
+
+
 def test_heat_map_has_every_cell_with_its_count(example_site: Path, example: Handbook) -> None:
     article = _article(_page(example_site, "audit/coverage/index.html"))
     cells = {
@@ -501,6 +528,21 @@ def test_checklist_has_a_line_for_every_measurable_parameter(
             text = row.get_text(" ").replace("\xa0", " ")
             assert "☐ Met ☐ Not met ☐ N/A" in text and "Met when" in text
             assert "NRM-" in text and "VAL-" in text
+        # One table per category, in taxonomy order, the lines numbered through all of them.
+        numbers = [int(_text(tr.find("td"))) for tr in article.select("tbody tr")]
+        assert numbers == list(range(1, len(measurable) + 1))
+        categories = {p.id: p.category for p in example.parameters}
+        order = [c.id for c in example.taxonomy["categories"]]
+        tables = article.find_all("table")
+        assert len(tables) == len({categories[line] for line in lines}) > 1
+        for table in tables:
+            heading = table.find_previous("h3")
+            assert isinstance(heading, Tag)
+            in_table = {categories[_attr(span, "id")] for span in table.select("span[id]")}
+            [category] = in_table
+            assert _attr(heading, "id") == category
+        seen = [categories[_attr(span, "id")] for span in article.select("tbody span[id]")]
+        assert seen == sorted(seen, key=order.index)
 
 
 def test_graph_draws_every_link_of_the_handbook(example_site: Path, example: Handbook) -> None:
