@@ -58,6 +58,7 @@ messages: setup
 # Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.
 bench: setup
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps validate validate-edit revalidate build rebuild
+	$(BIN)/python -m benchmarks.run --sizes 1000 --runs 3 --steps serve
 
 # A long fuzz campaign (the test suite runs a short one); new cases go into the corpus.
 fuzz: setup

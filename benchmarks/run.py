@@ -27,7 +27,7 @@ from pathlib import Path
 from benchmarks.others import write_doorstop, write_strictdoc
 from benchmarks.synthetic import edit_one_file, write
 
-STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild")
+STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild", "serve")
 DEFAULT_STEPS = ("validate", "build", "rebuild")
 REPOSITORY = Path(__file__).resolve().parent.parent
 OTHERS = REPOSITORY / "benchmarks" / "others.txt"
@@ -159,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         help="validate-edit: `handbook validate` after one file changed, with the parsed files "
         "of the run before on disk (validate itself starts with none); revalidate: in one "
         "process, the second validation after one file changed (the time of that validation "
-        "only; the peak memory of the whole process)",
+        "only; the peak memory of the whole process); serve: `handbook serve`, the seconds "
+        "from saving one changed file to the server giving that value's page with the change "
+        "(the median of three saves; the peak memory of the server)",
     )
     parser.add_argument(
         "--compare",
@@ -175,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         "build": [*handbook, "build"],
         "rebuild": [*handbook, "build"],
     }
-    revalidate = [sys.executable, "-m", "benchmarks.revalidate"]
+    # Steps that time themselves and print the seconds: the time of one part of the process.
+    timed_inside = {
+        "revalidate": [sys.executable, "-m", "benchmarks.revalidate"],
+        "serve": [sys.executable, "-m", "benchmarks.serve"],
+    }
     tools: Path | None = None
     if args.compare:
         tools, reason = _install_others()
@@ -201,12 +207,12 @@ def main(argv: list[str] | None = None) -> int:
                     cache = warm if step == "validate-edit" else Path(tempfile.mkdtemp(dir=scratch))
                     if step in ("rebuild", "validate-edit"):
                         edit_one_file(project)
-                    if step == "revalidate":  # from the repository: it imports `benchmarks`
-                        command, cwd = [*revalidate, str(project)], REPOSITORY
+                    if step in timed_inside:  # from the repository: it imports `benchmarks`
+                        command, cwd = [*timed_inside[step], str(project)], REPOSITORY
                     else:
                         command, cwd = commands[step], project
                     seconds, peak, code, printed = _measure(command, cwd, args.timeout, cache)
-                    if step == "revalidate" and code == 0:
+                    if step in timed_inside and code == 0:
                         seconds = float(printed.split()[-1])
                     times.append(seconds)
                     peaks.append(peak)

@@ -19,7 +19,7 @@ from generator.parsecache import ParseStore
 from generator.releases import ReleaseContext
 
 if TYPE_CHECKING:
-    from generator.render import Rendered
+    from generator.render import CompiledTemplates, Rendered
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def build_pages(
     directory_urls: bool = True,
     later_exports: bool = False,
     validated: Callable[[Handbook, str], None] | None = None,
+    compiled: CompiledTemplates | None = None,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards.
     `validated` is told the valid handbook and the language before the pages are rendered."""
@@ -119,5 +120,6 @@ def build_pages(
         pdf=pdf,
         directory_urls=directory_urls,
         later_exports=later_exports,
+        compiled=compiled,
     )
     return validation, rendered

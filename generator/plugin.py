@@ -7,7 +7,9 @@ and the template overrides so that `mkdocs serve` reloads on every edit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from babel import Locale
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -33,6 +36,7 @@ from generator import blockfile
 from generator.auditpages import exports
 from generator.blockfile import BlockFile
 from generator.changespage import PRINT_PAGE
+from generator.deferred import Deferred
 from generator.diagnostics import Severity
 from generator.filecache import FileCache
 from generator.helper import Helper, may_fork, private_folder, return_free_memory
@@ -52,9 +56,9 @@ from generator.releases import (
     releases,
     repository_root,
 )
-from generator.render import BlockError, Rendered
+from generator.render import BlockError, CompiledTemplates, Rendered
 from generator.report import as_text
-from generator.searchindex import write_index
+from generator.searchindex import SEARCH_INDEX, can_write, write_index
 from generator.searchtext import for_search
 
 log = get_plugin_logger(__name__)
@@ -122,6 +126,9 @@ def build_date() -> dt.date:
 
 # The pages MkDocs writes last (after the values, channels and categories): their blocks are
 # rendered by a helper process meanwhile (helper.py).
+Unindexed = tuple[Page, str, dict[str, Any]]
+"""A page, its content and its `search` metadata as they were when it would have been indexed."""
+
 LATE_PAGES = ("audit/", "checklists/", PRINT_PAGE)
 
 
@@ -148,6 +155,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.pending: list[tuple[Path, BlockFile]] = []
         """Written pages whose blocks are spliced in after the last page (`blockfile.py`)."""
         self.command: str | None = None
+        self.compiled = CompiledTemplates()
+        """Templates compiled by earlier builds of `mkdocs serve` (theme and handbook)."""
+        self.unindexed: list[Unindexed] = []
+        """Under `mkdocs serve`, the pages of this build not yet indexed for search."""
+        self.deferred = Deferred()
+        """Under `mkdocs serve`, what each build leaves to be made when first requested."""
         self.search_written: Any = None
         """Material's search plugin, whose index this plugin wrote at the end of the build."""
         self.directory_urls = True
@@ -168,6 +181,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # Before the search plugin reads its language: this build's language is decided here.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._deferring():
+            self.deferred.start_build()  # until on_post_build or on_build_error
         if self.search_written is not None:  # the previous build of `mkdocs serve` wrote it
             self.search_written.config["enabled"] = True
             self.search_written = None
@@ -191,6 +206,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 directory_urls=self.directory_urls,
                 later_exports=True,
                 validated=self._start_exports_helper,
+                compiled=self.compiled,
             )
         except InvalidHandbookError as invalid:
             report = as_text(
@@ -272,13 +288,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.blocks_helper = None
         self.exports_helper = None
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
+        env.bytecode_cache = self.compiled.store("theme")
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.deferred.forget()
+
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helpers()
         self._drop_scratch()
+        self.deferred.end_build()
 
     def on_shutdown(self) -> None:
         self._stop_helpers()
         self._drop_scratch()
+        self.deferred.end_build()
 
     def _localise(self, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> None:
         """Make this build the handbook in `language`: Material's own words, the search
@@ -340,26 +364,87 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.rendered is not None and page.file.src_uri in self.rendered.pages:
             path = page.file.src_uri
             made = self._helper_blocks(path)
+            deferring = self._deferring()
             try:
                 if self.rendered.blocks.get(path) and (page.meta.get("search") or {}).get(
                     "exclude"
                 ):
+                    if deferring:
+                        self._defer(page)
+                        return context
                     self._stream(page, made)
                     return context
                 page.content = self.rendered.html(
-                    path, page.content or "", made.blocks() if made is not None else None
+                    path,
+                    page.content or "",
+                    made.blocks() if made is not None else None,
+                    fill=not deferring,
                 )
+                if deferring:
+                    self._defer_sizes(page.file.abs_dest_path, page.content)
             except BlockError as error:
                 raise PluginError(str(error)) from None
             finally:
-                self.rendered.let_go(path)
+                if not deferring:
+                    self.rendered.let_go(path)
             del made  # a large page's blocks are tens of MB at 10,000 norms
             # MkDocs checks links to anchors after every page is written, against the ids
             # Markdown made; the blocks' ids (a parameter's row) are known only now.
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids.update(blockfile.ELEMENT_ID.findall(page.content))
-            _index_for_search(page, config)
+            if deferring:
+                self._defer_search(page, config)
+            else:
+                _index_for_search(page, config)
         return context
+
+    def _deferring(self) -> bool:
+        """Under `mkdocs serve`, pages that search leaves out and the exports are completed
+        when first requested (`deferred.py`)."""
+        return self.command == "serve"
+
+    def _defer(self, page: Page) -> None:
+        assert self.rendered is not None
+        rendered, path, target = self.rendered, page.file.src_uri, page.file.abs_dest_path
+        page.content = rendered.shell(path, page.content or "", fill=False)
+
+        def splice() -> None:
+            made = blockfile.write(rendered.blocks[path], self._scratch_folder() / "page.blocks")
+            if made is None:
+                raise OSError(f"the blocks of {path} could not be written")
+            blockfile.splice(Path(target), rendered.token, made)
+            made.path.unlink()
+
+        self.deferred.defer(target, splice)
+        self._defer_sizes(target, page.content)
+
+    def _defer_search(self, page: Page, config: MkDocsConfig) -> None:
+        """The page is indexed for search when the search index is first requested (the
+        plugin is told the page is indexed, and left nothing to do)."""
+        meta_search = page.meta.get("search") or {}
+        if _searchable(config) is None or page.content is None or meta_search.get("exclude"):
+            return
+        self.unindexed.append((page, page.content, dict(meta_search)))
+        page.meta["search"] = {**meta_search, "exclude": True}
+
+    def _complete_search(self, search: Any, site: Path, unindexed: list[Unindexed]) -> None:
+        for page, content, meta_search in unindexed:
+            page.meta["search"] = meta_search
+            _add_entry(search, page, content)
+            page.meta["search"] = {**meta_search, "exclude": True}
+        write_index(search, site)
+
+    def _defer_sizes(self, target: str, content: str) -> None:
+        """A page that gives the exports' sizes gets them when it is first requested."""
+        later = self.rendered.later if self.rendered is not None else None
+        if later is None or not later.has_sizes(content):
+            return
+
+        def fill() -> None:
+            written = Path(target)
+            written.write_bytes(later.fill(written.read_bytes().decode("utf-8")).encode("utf-8"))
+
+        self.deferred.defer(target, fill)
 
     def _helper_blocks(self, path: str) -> BlockFile | None:
         """The page's blocks as the helper made them; None to render them here."""
@@ -416,25 +501,43 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # The model and the pages' plan are not needed once the site is whole: let them go,
         # and hand the memory back, before other plugins write theirs (the search index is
         # 30 MB at 10,000 norms, held twice while Material's search plugin writes it).
-        rendered, self.rendered = self.rendered, None
+        deferring = self._deferring()
+        rendered = self.rendered
+        if not deferring:  # `mkdocs serve` completes deferred pages with them later
+            self.rendered = None
         if rendered is not None:
             try:
                 self._splice_pending(rendered.token)
                 # The placeholders MkDocs copied give way to the files themselves.
-                if rendered.later is not None:
-                    for path in rendered.later.paths:
-                        rendered.later.write(path, Path(config.site_dir) / path)
+                later = rendered.later
+                paths = later.paths if later is not None else []
+                for path in paths:
+                    assert later is not None
+                    target = Path(config.site_dir) / path
+                    write = functools.partial(later.write, path, target)
+                    if deferring:
+                        self.deferred.defer(str(target), write)
+                    else:
+                        write()
             finally:
                 self._drop_scratch()
+                self.deferred.end_build()
         self._stop_helpers()
         if rendered is None:
             return
         del rendered
         return_free_memory()
-        search = _material_search(config)
-        if search is not None and write_index(search, Path(config.site_dir)):
+        search = _searchable(config)
+        site = Path(config.site_dir)
+        if search is not None and can_write(search):
             search.config["enabled"] = False  # nothing left for it to do; see on_config
             self.search_written = search
+            if deferring:
+                complete = functools.partial(self._complete_search, search, site, self.unindexed)
+                self.deferred.defer(str(site / SEARCH_INDEX), complete)
+            else:
+                write_index(search, site)
+        self.unindexed = []
         if os.environ.get(PDF_VARIABLE) != "1":
             return
         from generator.pdf import PdfError, print_pdf, source_date
@@ -468,10 +571,36 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(str(self._path(config, self.config.standards)))
-        if self.config.templates:
-            server.watch(str(self._path(config, self.config.templates)))
+        with _polling_every(server, STANDARDS_POLL):
+            server.watch(str(self._path(config, self.config.standards)))
+            if self.config.templates:
+                server.watch(str(self._path(config, self.config.templates)))
+        app = server.get_app()
+        if app is not None:
+            server.set_app(self.deferred.wrap(app, server.root, server.mount_path))
         return server
+
+
+STANDARDS_POLL = 0.1
+"""Seconds between two looks at the standards under `mkdocs serve` (MkDocs looks at the
+docs every half second, on average a quarter of a second of every edit's wait)."""
+
+
+@contextlib.contextmanager
+def _polling_every(server: LiveReloadServer, seconds: float) -> Iterator[None]:
+    """Folders watched meanwhile are looked at every `seconds`. MkDocs' server watches with
+    watchdog's polling observer, whose watches take the observer's interval when they are
+    made; without that observer (another watchdog), they take MkDocs' interval."""
+    observer = getattr(server, "observer", None)
+    interval = getattr(observer, "_timeout", None)
+    if not isinstance(interval, int | float):
+        yield
+        return
+    observer._timeout = seconds  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        observer._timeout = interval  # type: ignore[union-attr]
 
 
 def _material_search(config: MkDocsConfig) -> Any:
@@ -482,28 +611,33 @@ def _material_search(config: MkDocsConfig) -> Any:
     return search
 
 
+def _searchable(config: MkDocsConfig) -> Any:
+    """Material's search plugin, if it is there, enabled and indexing; else None (MkDocs' own
+    search plugin would index a page again, ignoring the handbook's mark)."""
+    search = _material_search(config)
+    if search is None or not search.config.get("enabled", True):
+        return None
+    index = getattr(search, "search_index", None)
+    return search if index is not None and hasattr(index, "add_entry_from_context") else None
+
+
 def _index_for_search(page: Page, config: MkDocsConfig) -> None:
     """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
     then mark the page as indexed so that the plugin does not read it again in full."""
-    search = _material_search(config)
-    if search is None:
-        return  # MkDocs' own search plugin would index the page again, ignoring the mark
-    index = getattr(search, "search_index", None)
-    enabled = search.config.get("enabled", True)
-    if not enabled or index is None or not hasattr(index, "add_entry_from_context"):
-        return
-    if page.content is None:
-        return
+    search = _searchable(config)
     meta_search = page.meta.get("search") or {}
-    lighter = None if meta_search.get("exclude") else for_search(page.content)
-    if lighter is None:
+    if search is None or page.content is None or meta_search.get("exclude"):
         return
-    full, page.content = page.content, lighter
-    try:
-        index.add_entry_from_context(page)
-    finally:
-        page.content = full
+    _add_entry(search, page, page.content)
     page.meta["search"] = {**meta_search, "exclude": True}
+
+
+def _add_entry(search: Any, page: Page, content: str) -> None:
+    shown, page.content = page.content, for_search(content) or content
+    try:
+        search.search_index.add_entry_from_context(page)
+    finally:
+        page.content = shown
 
 
 def _directory_urls(config: MkDocsConfig) -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import markupsafe
 
 from generator import mdtext
@@ -130,6 +131,9 @@ class Later:
         with source.open("rb") as made, target.open("wb") as out:
             copy_bytes(made, out, length)
 
+    def has_sizes(self, text: str) -> bool:
+        return f"{self.token}-size-" in text
+
     def size_token(self, path: str) -> markupsafe.Markup:
         return markupsafe.Markup(f"{self.token}-size-{self.paths.index(path)}")
 
@@ -163,10 +167,13 @@ class Rendered:
     later: Later | None = None
     directory_urls: bool = True
 
-    def html(self, path: str, converted: str, made: Sequence[str] | None = None) -> str:
+    def html(
+        self, path: str, converted: str, made: Sequence[str] | None = None, *, fill: bool = True
+    ) -> str:
         """The page's HTML: what Markdown made of the page, each placeholder paragraph
-        replaced by its block (`made`: the blocks a helper process rendered, see helper.py)."""
-        if self.later is not None:
+        replaced by its block (`made`: the blocks a helper process rendered, see helper.py),
+        and with `fill`, the sizes of the exports written in (`Later.fill`)."""
+        if self.later is not None and fill:
             converted = self.later.fill(converted)
         blocks = self.blocks.get(path, ())
         if not blocks:
@@ -191,10 +198,10 @@ class Rendered:
         thousands of norms and parameters) is freed page by page, not at the end of the build."""
         self.blocks.pop(path, None)
 
-    def shell(self, path: str, converted: str) -> str:
+    def shell(self, path: str, converted: str, *, fill: bool = True) -> str:
         """The page's HTML with each block's placeholder paragraph left in place, for a page
         whose blocks go straight into its written file (`blockfile.splice`)."""
-        if self.later is not None:
+        if self.later is not None and fill:
             converted = self.later.fill(converted)
         placed = [int(index) for index in re.findall(rf"<p>{self.token}-(\d+)</p>", converted)]
         _check_placed(path, len(self.blocks.get(path, ())), placed)
@@ -252,7 +259,39 @@ class _Once:
             return macro(*arguments)
 
 
-def make_environment(override: Path | None, *, html: bool = False) -> jinja2.Environment:
+class CompiledTemplates:
+    """Compiled templates kept for the life of `mkdocs serve`: each rebuild makes its Jinja
+    environments anew (MkDocs its theme's, the handbook two), and compiling some sixty
+    templates again took a quarter of a second of every rebuild. One store per kind of
+    environment, since an environment's settings shape the code compiled; a template whose
+    source changed is compiled again (Jinja checks each entry against its source)."""
+
+    def __init__(self) -> None:
+        self._stores: dict[str, _MemoryBytecodeCache] = {}
+
+    def store(self, kind: str) -> jinja2.BytecodeCache:
+        return self._stores.setdefault(kind, _MemoryBytecodeCache())
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    override: Path | None,
+    *,
+    html: bool = False,
+    compiled: CompiledTemplates | None = None,
+) -> jinja2.Environment:
     """Templates from the project's override folder first, then the package's own. Page
     templates write Markdown; `html` makes the environment of the HTML blocks, whose output
     Markdown never reads, so it escapes for HTML alone."""
@@ -269,6 +308,7 @@ def make_environment(override: Path | None, *, html: bool = False) -> jinja2.Env
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled.store("html" if html else "markdown") if compiled else None,
     )
     environment.policies["ext.i18n.trimmed"] = True
     environment.filters["paragraphs"] = mdtext.paragraphs
@@ -291,16 +331,18 @@ def render_handbook(
     pdf: bool = False,
     directory_urls: bool = True,
     later_exports: bool = False,
+    compiled: CompiledTemplates | None = None,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site;
     `directory_urls` is MkDocs' setting of that name, which decides the links in HTML blocks;
-    `later_exports` leaves the large exports to be made while the site builds (`Later`)."""
+    `later_exports` leaves the large exports to be made while the site builds (`Later`);
+    `compiled` keeps the compiled templates from one call to the next."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
     planner = Planner(handbook, link(handbook), lang, messages, directory_urls=directory_urls)
-    environment = make_environment(override)
-    html_environment = make_environment(override, html=True)
+    environment = make_environment(override, compiled=compiled)
+    html_environment = make_environment(override, html=True, compiled=compiled)
     for env in (environment, html_environment):
         env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
         env.filters["t"] = planner.marked_text

@@ -21,26 +21,22 @@ def _compact(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def write_index(search: Any, site: Path) -> bool:
-    """Write the index Material's search plugin (`search`) holds; False, writing nothing, if
-    the plugin is not one this can stand in for: disabled, or under `mkdocs serve --dirty`,
-    where it merges the index of the previous build."""
-    index = getattr(search, "search_index", None)
-    entries = getattr(index, "entries", None)
-    if (
-        not search.config.get("enabled", True)
-        or getattr(search, "is_dirty", True)
-        or not isinstance(entries, list)
-    ):
-        return False
+def can_write(search: Any) -> bool:
+    """Whether this can stand in for Material's search plugin (`search`): not under `mkdocs
+    serve --dirty`, where the plugin merges the index of the previous build."""
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return getattr(search, "is_dirty", True) is False and isinstance(entries, list)
+
+
+def write_index(search: Any, site: Path) -> None:
+    """Write the index Material's search plugin holds (see `can_write`)."""
     target = site / SEARCH_INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:
         out.write(b'{"config":' + _compact({key: search.config[key] for key in _FIELDS}))
         out.write(b',"docs":[')
-        for number, entry in enumerate(entries):
+        for number, entry in enumerate(search.search_index.entries):
             if number:
                 out.write(b",")
             out.write(_compact(entry))
         out.write(b"]}")
-    return True

@@ -18,9 +18,10 @@ from generator.yamlsource import parse_yaml
 from tests.conftest import ROOT
 
 
-def test_the_benchmark_prints_its_table_on_a_tiny_handbook() -> None:
+def _benchmark(*options: str) -> list[str]:
+    """The lines the benchmark command prints for a handbook of 10 norms, one run each."""
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--sizes", "10", "--runs", "1"],
+        [sys.executable, "-m", "benchmarks.run", "--sizes", "10", "--runs", "1", *options],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -28,11 +29,22 @@ def test_the_benchmark_prints_its_table_on_a_tiny_handbook() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def test_the_benchmark_prints_its_table_on_a_tiny_handbook() -> None:
+    lines = _benchmark()
     assert lines[0].split() == ["norms", "items", "step", "median", "s", "peak", "MiB", "items/s"]
     steps = [line.split()[2] for line in lines[1:]]
     assert steps == ["validate", "build", "rebuild"]
     assert all("exit" not in line for line in lines)
+
+
+def test_the_serve_step_times_an_edit_seen_through_the_server() -> None:
+    [row] = _benchmark("--steps", "serve")[1:]
+    norms, _, step, seconds, peak, *_ = row.split()
+    assert (norms, step) == ("10", "serve")
+    assert 0 < float(seconds) < 60 and int(peak) > 0
 
 
 def test_loading_grows_linearly_with_the_handbook(tmp_path: Path) -> None:

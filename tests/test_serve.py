@@ -2,57 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
+import re
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from mkdocs.livereload import LiveReloadServer
+
+from benchmarks.serve import page, serving, until
+from generator.plugin import STANDARDS_POLL, _polling_every
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            body: bytes = response.read()
-            return body.decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
 def _wait_for(url: str, text: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        page = _get(url)
-        if page is not None and text in page:
-            return True
-        time.sleep(0.25)
-    return False
+    try:
+        until(url, text, seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def test_serve_rebuilds_when_a_standards_file_changes(small: Path) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=small,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/values/val-001/"
+    with serving(small) as site:
+        url = f"{site}/values/val-001/"
         assert _wait_for(url, "We treat every customer as a guest.", 60)
         values = small / "standards" / "values.yml"
         values.write_text(
@@ -63,8 +36,20 @@ def test_serve_rebuilds_when_a_standards_file_changes(small: Path) -> None:
         )
         assert _wait_for(url, "We treat every customer as a welcome guest.", 30)
         # The search index of the rebuild is written too (by the handbook, for Material).
-        index = f"http://127.0.0.1:{port}/search/search_index.json"
+        index = f"{site}/search/search_index.json"
         assert _wait_for(index, "We treat every customer as a welcome guest.", 30)
+        # Pages that list everything again and the exports are made when first asked for:
+        # whole, with the change, and with the sizes of the downloads.
+        printed = page(f"{site}/print/")
+        assert "We treat every customer as a welcome guest." in printed
+        assert not re.search(r"<p>hb[0-9a-f]{24}-\d+</p>", printed)
+        downloads = page(f"{site}/audit/downloads/")
+        assert "bytes" in downloads and "-size-" not in downloads
+        sizes = dict(re.findall(r'href="(traceability\.\w+)".*?([\d,]+) bytes', downloads, re.S))
+        assert set(sizes) == {"traceability.json", "traceability.csv", "traceability.xlsx"}
+        exported = page(f"{site}/audit/downloads/traceability.json")
+        assert "a welcome guest" in exported
+        assert len(exported.encode("utf-8")) == int(sizes["traceability.json"].replace(",", ""))
         # A broken edit stops the rebuild (MkDocs holds requests until it is fixed);
         # the fix is picked up without restarting the server.
         good = values.read_text(encoding="utf-8")
@@ -72,6 +57,20 @@ def test_serve_rebuilds_when_a_standards_file_changes(small: Path) -> None:
         time.sleep(2)
         values.write_text(good.replace("welcome guest", "honoured guest"), encoding="utf-8")
         assert _wait_for(url, "We treat every customer as a honoured guest.", 30)
+
+
+def test_the_standards_are_looked_at_more_often_than_mkdocs_looks_at_the_docs(
+    tmp_path: Path,
+) -> None:
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "standards").mkdir()
+        server.watch(str(tmp_path / "docs"))
+        with _polling_every(server, STANDARDS_POLL):
+            server.watch(str(tmp_path / "standards"))
+        every = {Path(e.watch.path).name: e.timeout for e in server.observer.emitters}
+        assert every == {"docs": 0.5, "standards": STANDARDS_POLL}
+        assert server.observer.timeout == 0.5
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.server_close()
