@@ -425,4 +425,4 @@ def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
             for name in ("title", "description"):
                 text = getattr(term, name)
                 if text is not None:
-                    yield from report(origin, f"{section[:-1]} {term.id}", (name,), text)
+                    yield from report(origin, f"{SECTION_NOUN[section]} {term.id}", (name,), text)

@@ -28,6 +28,8 @@ class Validation:
 
     loaded: LoadResult
     diagnostics: list[Diagnostic]
+    checked: tuple[Diagnostic, ...] = ()
+    """What `check` found (among `diagnostics`), for the audit of the same handbook."""
 
     @property
     def handbook(self) -> Handbook | None:
@@ -51,10 +53,12 @@ def validate(
     with collector.paused():
         loaded = load_handbook(standards, cache=cache, store=store)
         found = list(loaded.diagnostics)
+        checked: list[Diagnostic] = []
         if loaded.handbook is not None:
-            found.extend(check(loaded.handbook, today=today))
+            checked = check(loaded.handbook, today=today)
+            found.extend(checked)
             found.extend(_codeowners_current(standards, loaded.handbook))
-    return Validation(loaded, sorted_diagnostics(found))
+    return Validation(loaded, sorted_diagnostics(found), tuple(checked))
 
 
 def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
@@ -121,5 +125,6 @@ def build_pages(
         directory_urls=directory_urls,
         later_exports=later_exports,
         compiled=compiled,
+        checked=validation.checked,
     )
     return validation, rendered

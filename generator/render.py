@@ -44,6 +44,7 @@ from generator.auditpages import (
 )
 from generator.blockfile import copy_bytes
 from generator.changespage import changes_nav, plan_changes, plan_print
+from generator.diagnostics import Diagnostic
 from generator.exports import manifest_json
 from generator.i18n import translations
 from generator.model import Handbook
@@ -332,12 +333,14 @@ def render_handbook(
     directory_urls: bool = True,
     later_exports: bool = False,
     compiled: CompiledTemplates | None = None,
+    checked: Sequence[Diagnostic] | None = None,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site;
     `directory_urls` is MkDocs' setting of that name, which decides the links in HTML blocks;
     `later_exports` leaves the large exports to be made while the site builds (`Later`);
-    `compiled` keeps the compiled templates from one call to the next."""
+    `compiled` keeps the compiled templates from one call to the next; `checked` is what
+    `check` found in the handbook on `today`, if it was checked already."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
     planner = Planner(handbook, link(handbook), lang, messages, directory_urls=directory_urls)
@@ -376,7 +379,7 @@ def render_handbook(
         *changes,
         *plan_audit(
             planner,
-            audit(handbook, today=today),
+            audit(handbook, today=today, checked=checked),
             files,
             pdf=pdf,
             later=later.paths if later is not None else (),

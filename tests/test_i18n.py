@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from generator.i18n import catalogue_path
+from generator.plugin import WARNINGS_PER_RULE
 from tests.conftest import ROOT, run_cli
 
 LANGUAGES = ("en", "ru", "lv", "tr")
@@ -181,6 +182,22 @@ def test_missing_translations_are_reported_where_the_text_is(small: Path) -> Non
     assert not any(d["line"] in (3, 4, 5) and d["file"] == "standards/norms.yml" for d in found)
     assert {d["rule"] for d in found} == {"missing-translation"}
     assert all(d["severity"] == "warning" for d in found)
+
+
+def test_a_build_logs_a_few_warnings_of_a_rule_and_how_many_more(small: Path) -> None:
+    """Every text untranslated: `handbook validate` lists each; the build log shows twenty
+    and the count of the rest, once per language built."""
+    _bilingual(small, required=False)
+    validated = run_cli("validate", "standards", "--format", "json", cwd=small)
+    total = len(json.loads(validated.stdout)["diagnostics"])
+    assert total > WARNINGS_PER_RULE
+    built = run_cli("build", cwd=small)
+    assert built.code == 0, built.stderr
+    logged = [line for line in built.stderr.splitlines() if "[missing-translation]" in line]
+    more = f"[missing-translation] {total - WARNINGS_PER_RULE:,} more warnings like these"
+    assert sum(more in line for line in logged) == 2  # the English build and the Russian one
+    assert len(logged) == 2 * (WARNINGS_PER_RULE + 1)
+    assert "of category " in validated.stdout and "of categorie " not in validated.stdout
 
 
 def test_a_required_language_makes_a_missing_translation_an_error(small: Path) -> None:
