@@ -59,8 +59,14 @@ from generator.releases import (
 )
 from generator.render import BlockError, CompiledTemplates, Rendered
 from generator.report import as_text
-from generator.searchindex import SEARCH_INDEX, can_write, write_index
-from generator.searchtext import for_search
+from generator.searchindex import (
+    SEARCH_INDEX,
+    add_entry,
+    can_write,
+    index_for_search,
+    searchable,
+    write_index,
+)
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
@@ -394,7 +400,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if deferring:
                 self._defer_search(page, config)
             else:
-                _index_for_search(page, config)
+                index_for_search(page, config)
         return context
 
     def _deferring(self) -> bool:
@@ -421,7 +427,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """The page is indexed for search when the search index is first requested (the
         plugin is told the page is indexed, and left nothing to do)."""
         meta_search = page.meta.get("search") or {}
-        if _searchable(config) is None or page.content is None or meta_search.get("exclude"):
+        if searchable(config) is None or page.content is None or meta_search.get("exclude"):
             return
         self.unindexed.append((page, page.content, dict(meta_search)))
         page.meta["search"] = {**meta_search, "exclude": True}
@@ -429,7 +435,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _complete_search(self, search: Any, site: Path, unindexed: list[Unindexed]) -> None:
         for page, content, meta_search in unindexed:
             page.meta["search"] = meta_search
-            _add_entry(search, page, content)
+            add_entry(search, page, content)
             page.meta["search"] = {**meta_search, "exclude": True}
         write_index(search, site)
 
@@ -526,7 +532,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return
         del rendered
         return_free_memory()
-        search = _searchable(config)
+        search = searchable(config)
         site = Path(config.site_dir)
         if search is not None and can_write(search):
             search.config["enabled"] = False  # nothing left for it to do; see on_config
@@ -624,43 +630,6 @@ def _polling_every(server: LiveReloadServer, seconds: float) -> Iterator[None]:
         yield
     finally:
         observer._timeout = interval  # type: ignore[union-attr]
-
-
-def _material_search(config: MkDocsConfig) -> Any:
-    """Material's search plugin; None without it (MkDocs' own is not handled here)."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is None or not type(search).__module__.startswith("material."):
-        return None
-    return search
-
-
-def _searchable(config: MkDocsConfig) -> Any:
-    """Material's search plugin, if it is there, enabled and indexing; else None (MkDocs' own
-    search plugin would index a page again, ignoring the handbook's mark)."""
-    search = _material_search(config)
-    if search is None or not search.config.get("enabled", True):
-        return None
-    index = getattr(search, "search_index", None)
-    return search if index is not None and hasattr(index, "add_entry_from_context") else None
-
-
-def _index_for_search(page: Page, config: MkDocsConfig) -> None:
-    """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
-    then mark the page as indexed so that the plugin does not read it again in full."""
-    search = _searchable(config)
-    meta_search = page.meta.get("search") or {}
-    if search is None or page.content is None or meta_search.get("exclude"):
-        return
-    _add_entry(search, page, page.content)
-    page.meta["search"] = {**meta_search, "exclude": True}
-
-
-def _add_entry(search: Any, page: Page, content: str) -> None:
-    shown, page.content = page.content, for_search(content) or content
-    try:
-        search.search_index.add_entry_from_context(page)
-    finally:
-        page.content = shown
 
 
 def _directory_urls(config: MkDocsConfig) -> bool:

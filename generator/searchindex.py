@@ -1,4 +1,7 @@
-"""Material's search index, written a document at a time.
+"""Material's search plugin: what the handbook hands it, and the index file it writes for it.
+
+Each page is handed to the plugin without the tags its parser ignores (`searchtext.py`) and
+marked as indexed, so that the plugin does not read it again in full.
 
 Material's search plugin writes `search/search_index.json` as one string made from every
 page's sections, then encodes it: at 10,000 norms that is 30 MB held three times over at the
@@ -12,6 +15,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+from generator.searchtext import for_search
 
 SEARCH_INDEX = "search/search_index.json"
 _FIELDS = ("lang", "separator", "pipeline", "fields")  # as Material's generate_search_index
@@ -40,3 +48,40 @@ def write_index(search: Any, site: Path) -> None:
                 out.write(b",")
             out.write(_compact(entry))
         out.write(b"]}")
+
+
+def material_search(config: MkDocsConfig) -> Any:
+    """Material's search plugin; None without it (MkDocs' own is not handled here)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is None or not type(search).__module__.startswith("material."):
+        return None
+    return search
+
+
+def searchable(config: MkDocsConfig) -> Any:
+    """Material's search plugin, if it is there, enabled and indexing; else None (MkDocs' own
+    search plugin would index a page again, ignoring the handbook's mark)."""
+    search = material_search(config)
+    if search is None or not search.config.get("enabled", True):
+        return None
+    index = getattr(search, "search_index", None)
+    return search if index is not None and hasattr(index, "add_entry_from_context") else None
+
+
+def index_for_search(page: Page, config: MkDocsConfig) -> None:
+    """Hand Material's search plugin the page without the tags it ignores (searchtext.py),
+    then mark the page as indexed so that the plugin does not read it again in full."""
+    search = searchable(config)
+    meta_search = page.meta.get("search") or {}
+    if search is None or page.content is None or meta_search.get("exclude"):
+        return
+    add_entry(search, page, page.content)
+    page.meta["search"] = {**meta_search, "exclude": True}
+
+
+def add_entry(search: Any, page: Page, content: str) -> None:
+    shown, page.content = page.content, for_search(content) or content
+    try:
+        search.search_index.add_entry_from_context(page)
+    finally:
+        page.content = shown
