@@ -24,7 +24,7 @@ EDITS = 3
 PATIENCE = 600.0  # seconds for the first build of a large handbook
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -54,7 +54,7 @@ def until(url: str, text: str, patience: float = PATIENCE) -> float:
 @contextlib.contextmanager
 def serving(project: Path) -> Iterator[str]:
     """`handbook serve` on the handbook in `project`, on a free port: its address."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 
 log = get_plugin_logger(__name__)
@@ -86,9 +87,10 @@ class Deferred:
             except Exception as error:  # the server answers; the log says what is missing
                 log.error(f"{target} could not be completed: {error}")
 
-    def wrap(self, app: Wsgi, root: str, mount_path: str) -> Wsgi:
+    def wrap(self, app: Wsgi, server: LiveReloadServer) -> Wsgi:
         """MkDocs' server app, completing each requested file first (the same mapping of a URL
         to a file as MkDocs' own `LiveReloadServer._serve_request`)."""
+        root, mount_path = server.root, server.mount_path
 
         def completing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
@@ -99,7 +101,20 @@ class Deferred:
                 relative = path[len(mount_path) :] + ("index.html" if path.endswith("/") else "")
                 target = Path(root, posixpath.normpath("/" + relative).lstrip("/"))
                 if target.suffix in DEFERRABLE:
+                    _wait_for_build(server)
                     self.complete(str(target))
             return app(environ, start_response)
 
         return completing
+
+
+def _wait_for_build(server: LiveReloadServer) -> None:
+    """Until the rebuild MkDocs has decided on is done, as MkDocs waits before it serves a
+    file: a file completed before the rebuild took `lock` would be of the site it replaces."""
+    condition = getattr(server, "_epoch_cond", None)
+    if condition is None or not hasattr(server, "_visible_epoch"):
+        return
+    with condition:
+        condition.wait_for(
+            lambda: getattr(server, "_visible_epoch", 0) == getattr(server, "_wanted_epoch", 0)
+        )

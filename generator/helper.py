@@ -60,10 +60,10 @@ def may_fork() -> bool:
     that limits processes, or builds of several languages side by side, which already keep
     every core busy)."""
     return (
-        os.environ.get(NO_HELPERS_VARIABLE) != "1"
+        can_fork()  # first: other systems have no `sched_getaffinity`
+        and os.environ.get(NO_HELPERS_VARIABLE) != "1"
         and threading.active_count() == 1
         and len(os.sched_getaffinity(0)) > 1
-        and can_fork()
     )
 
 

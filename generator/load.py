@@ -237,27 +237,28 @@ def load_handbook(
             if loaded is not None or text is not None:
                 read.append((display, digest, text, loaded))
         if store is not None:
-            store.parse_ahead(
-                [(text, display, digest) for display, digest, text, _ in read if text]
-            )
-        for display, digest, text, loaded in read:
-            if loaded is None:
-                assert text is not None
-                if store is not None:
-                    parsed = store.parse(text, display, digest)
-                else:
-                    parsed = parse_yaml(text, display)
-                loaded = load_file(text, display, parsed)
-                if cache is not None:
-                    cache.put(display, digest, loaded)
-            seen.append(display)
-            sources[display] = loaded.text
-            problems.extend(loaded.problems)
-            assembly.add_file(loaded, problems)
+            store.parse_ahead([(text, name, digest) for name, digest, text, _ in read if text])
+        try:
+            for display, digest, text, loaded in read:
+                if loaded is None:
+                    assert text is not None
+                    if store is not None:
+                        parsed = store.parse(text, display, digest)
+                    else:
+                        parsed = parse_yaml(text, display)
+                    loaded = load_file(text, display, parsed)
+                    if cache is not None:
+                        cache.put(display, digest, loaded)
+                seen.append(display)
+                sources[display] = loaded.text
+                problems.extend(loaded.problems)
+                assembly.add_file(loaded, problems)
+        finally:
+            if store is not None:
+                store.finish()  # the parsing process, however loading ended
     if cache is not None:
         cache.keep_only(seen)
     if store is not None:
-        store.finish()
         store.prune()
 
     settings = assembly.settings

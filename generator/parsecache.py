@@ -138,16 +138,18 @@ class _Helper:
         cls, work: Sequence[tuple[str, Path, str]], parse: Callable[[str, str], ParsedYaml]
     ) -> _Helper:
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the forked process: parse, store, say so; end without cleaning up
             status = 1
             try:
                 os.close(read_end)
                 end_with_parent()
-                for text, entry, file in work:
-                    _write(entry, parse(text, file))
-                    os.write(write_end, entry.name.encode("ascii") + b"\n")
-                status = 0
+                if os.getppid() == parent:  # else it ended before the line above took effect
+                    for text, entry, file in work:
+                        _write(entry, parse(text, file))
+                        os.write(write_end, entry.name.encode("ascii") + b"\n")
+                    status = 0
             finally:
                 os._exit(status)
         os.close(write_end)

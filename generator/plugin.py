@@ -57,7 +57,7 @@ from generator.releases import (
     releases,
     repository_root,
 )
-from generator.render import BlockError, CompiledTemplates, Rendered
+from generator.render import BlockError, CompiledTemplates, Later, Rendered
 from generator.report import as_text
 from generator.searchindex import (
     SEARCH_INDEX,
@@ -166,6 +166,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Templates compiled by earlier builds of `mkdocs serve` (theme and handbook)."""
         self.unindexed: list[Unindexed] = []
         """Under `mkdocs serve`, the pages of this build not yet indexed for search."""
+        self.serving = False
+        """Whether MkDocs' server completes what a build defers (see `_deferring`)."""
         self.deferred = Deferred()
         """Under `mkdocs serve`, what each build leaves to be made when first requested."""
         self.search_written: Any = None
@@ -301,7 +303,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helpers()
-        self._drop_scratch()
+        if not self._deferring():  # under `mkdocs serve` the site served before still uses it
+            self._drop_scratch()
         self.deferred.end_build()
 
     def on_shutdown(self) -> None:
@@ -404,9 +407,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return context
 
     def _deferring(self) -> bool:
-        """Under `mkdocs serve`, pages that search leaves out and the exports are completed
-        when first requested (`deferred.py`)."""
-        return self.command == "serve"
+        """Under `mkdocs serve`, pages that search leaves out, the exports and the search index
+        are completed when first requested (`deferred.py`): from the first rebuild on, once
+        `on_serve` has put the completing app in front of MkDocs' server (not at all with
+        `--no-livereload`, where MkDocs does not call it)."""
+        return self.command == "serve" and self.serving
 
     def _defer(self, page: Page) -> None:
         assert self.rendered is not None
@@ -427,17 +432,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """The page is indexed for search when the search index is first requested (the
         plugin is told the page is indexed, and left nothing to do)."""
         meta_search = page.meta.get("search") or {}
-        if searchable(config) is None or page.content is None or meta_search.get("exclude"):
+        search = searchable(config)
+        if search is None or not can_write(search):  # `serve --dirty`: the plugin's own way
+            index_for_search(page, config)
+            return
+        if page.content is None or meta_search.get("exclude"):
             return
         self.unindexed.append((page, page.content, dict(meta_search)))
         page.meta["search"] = {**meta_search, "exclude": True}
 
-    def _complete_search(self, search: Any, site: Path, unindexed: list[Unindexed]) -> None:
+    def _complete_search(
+        self, search: Any, site: Path, unindexed: list[Unindexed], later: Later | None
+    ) -> None:
         for page, content, meta_search in unindexed:
             page.meta["search"] = meta_search
+            if later is not None and later.has_sizes(content):
+                content = later.fill(content)  # the downloads page, as a build indexes it
             add_entry(search, page, content)
             page.meta["search"] = {**meta_search, "exclude": True}
         write_index(search, site)
+
+    def _later(self) -> Later | None:
+        return self.rendered.later if self.rendered is not None else None
 
     def _defer_sizes(self, target: str, content: str) -> None:
         """A page that gives the exports' sizes gets them when it is first requested."""
@@ -510,7 +526,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         rendered = self.rendered
         if not deferring:  # `mkdocs serve` completes deferred pages with them later
             self.rendered = None
-        if rendered is not None:
+        try:
+            if rendered is None:
+                return
             try:
                 self._splice_pending(rendered.token)
                 # The placeholders MkDocs copied give way to the files themselves.
@@ -526,24 +544,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                         write()
             finally:
                 self._drop_scratch()
-                self.deferred.end_build()
-        self._stop_helpers()
-        if rendered is None:
-            return
-        del rendered
-        return_free_memory()
-        search = searchable(config)
-        site = Path(config.site_dir)
-        if search is not None and can_write(search):
-            search.config["enabled"] = False  # nothing left for it to do; see on_config
-            self.search_written = search
-            if deferring:
-                complete = functools.partial(self._complete_search, search, site, self.unindexed)
-                self.deferred.defer(str(site / SEARCH_INDEX), complete)
-            else:
-                write_index(search, site)
-        self.unindexed = []
-        if os.environ.get(PDF_VARIABLE) != "1":
+                self._stop_helpers()
+            del rendered, later
+            return_free_memory()
+            search = searchable(config)
+            site = Path(config.site_dir)
+            if search is not None and can_write(search):
+                search.config["enabled"] = False  # nothing left for it to do; see on_config
+                self.search_written = search
+                if deferring:
+                    complete = functools.partial(
+                        self._complete_search, search, site, self.unindexed, self._later()
+                    )
+                    self.deferred.defer(str(site / SEARCH_INDEX), complete)
+                else:
+                    write_index(search, site)
+            self.unindexed = []
+        finally:
+            # Only now may a request complete what this build deferred, search index included.
+            self.deferred.end_build()
+        if os.environ.get(PDF_VARIABLE) != "1" or self._deferring():
             return
         from generator.pdf import PdfError, print_pdf, source_date
 
@@ -582,7 +602,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 server.watch(str(self._path(config, self.config.templates)))
         app = server.get_app()
         if app is not None:
-            server.set_app(self.deferred.wrap(app, server.root, server.mount_path))
+            server.set_app(self.deferred.wrap(app, server))
+            self.serving = True
         return server
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from mkdocs.livereload import LiveReloadServer
 
-from benchmarks.serve import page, serving, until
+from benchmarks.serve import free_port, page, serving, until
 from generator.plugin import STANDARDS_POLL, _polling_every
 
 pytestmark = pytest.mark.slow
@@ -74,3 +77,25 @@ def test_the_standards_are_looked_at_more_often_than_mkdocs_looks_at_the_docs(
         assert server.observer.timeout == 0.5
     finally:
         server.server_close()
+
+
+def test_without_live_reload_every_page_is_whole_from_the_start(small: Path) -> None:
+    """`mkdocs serve --no-livereload` builds once and never puts the handbook's app in front
+    of its server: nothing may be left to complete on request."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=small,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        site = f"http://127.0.0.1:{port}"
+        assert _wait_for(f"{site}/print/", "We treat every customer as a guest.", 60)
+        assert not re.search(r"<p>hb[0-9a-f]{24}-\d+</p>", page(f"{site}/print/"))
+        assert "-size-" not in page(f"{site}/audit/downloads/")
+        assert "a guest" in page(f"{site}/audit/downloads/traceability.json")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
