@@ -7,6 +7,11 @@ placeholder paragraphs through MkDocs: its blocks are rendered one by one into a
 (here or by a helper process) and spliced into the written page after the last page
 (`splice`), so that no more than one block is ever in memory.
 
+What other plugins do to a page's HTML after it is rendered (`on_page_content`,
+`on_post_page`; Material's search plugin strips `data-search-*` attributes from the content)
+sees the placeholders, not the blocks: the built-in templates write nothing such a plugin must
+change, and a plugin that drops a placeholder fails the build (`SpliceError`).
+
 A block file is the blocks' bytes (UTF-8, with MkDocs' `xmlcharrefreplace`, so the page is
 byte for byte what MkDocs would have written), then a `marshal`led index of their lengths and
 of the element ids in them (MkDocs checks links to anchors before the splice), then that
