@@ -137,16 +137,17 @@ class Helper:
     def result(self, name: str) -> bytes | None:
         """The job's result once the helper has it (taken: the file is removed), or None if
         it will not have it and the build must do the job itself."""
-        done = self._done(name)
-        if done is None:
+        found = self.result_file(name)
+        if found is None:
             return None
+        done, length = found
         try:
-            data = done.read_bytes()
+            with done.open("rb") as made:
+                body = made.read(length)
             done.unlink()
         except OSError:
             return None
-        body, digest = data[:-_DIGEST_SIZE], data[-_DIGEST_SIZE:]
-        return body if len(data) >= _DIGEST_SIZE and _DIGEST(body).digest() == digest else None
+        return body
 
     def result_file(self, name: str) -> tuple[Path, int] | None:
         """The job's result left in its file, checked without reading it into memory: the

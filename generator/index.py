@@ -6,7 +6,9 @@ item, that is some twenty passes over 60,000 items each time `mkdocs serve` vali
 after a save, though one file of hundreds changed. Made per file, it is kept with the file
 (`load.LoadedFile`) and the handbook's index is a merge of a few hundred small tables. The
 merged index equals the one made from all items at once (a test compares them): groups keep
-the order the items were written in, file by file.
+the order the items were written in, file by file. Only the lists the check reports from
+(`ownerless`, `untraced`) go file by file, each file's values, norms and parameters in turn,
+rather than all values first: the check sorts what it reports.
 """
 
 from __future__ import annotations
