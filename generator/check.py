@@ -21,9 +21,11 @@ from generator.model import (
     Norm,
     Origin,
     Parameter,
+    Term,
     Text,
     Value,
 )
+from generator.roles import bindings, handbook_roles, norm_roles, role_channels
 from generator.trace import Links, link
 
 
@@ -36,6 +38,7 @@ def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
     found.extend(_references(handbook, links))
     found.extend(_traceability(handbook, links))
     found.extend(_coverage(handbook, links))
+    found.extend(_roles(handbook, links))
     found.extend(_lifecycle(handbook, today))
     found.extend(_replacement_cycles(handbook))
     found.extend(_translations(handbook))
@@ -93,12 +96,14 @@ def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
             yield from _each("channels", item.channels, "channels")
             yield from _each("audiences", item.audiences, "audiences")
             yield from _each("factors", item.factors, "factors")
+            yield from _each("roles", item.roles, "roles")
             yield from _each("replaces", item.replaces, "norms")
         else:
             yield from _each("traces_to", item.traces_to, "norms")
             yield ("channel",), item.channel, "channels"
             yield ("category",), item.category, "categories"
             yield from _each("verification", item.verification, "methods")
+            yield from _each("roles", item.roles, "roles")
             yield from _each("replaces", item.replaces, "parameters")
 
     named = _named(handbook)
@@ -127,18 +132,26 @@ def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                 _suggest(target, known, where),
                 (item.id, target),
             )
-    for channel in handbook.taxonomy.get("channels", ()):
-        if not isinstance(channel, Channel):
-            continue
-        origin = _origin(handbook, f"channels:{channel.id}")
-        for index, category in enumerate(channel.requires):
-            if category not in term_sets.get("categories", set()):
+    # Taxonomy terms that name other terms: (section, term, field, words, section named).
+    term_refs: list[tuple[str, Term, str, str, str]] = [
+        *(("roles", role, "channels", "works in", "channels") for role in handbook_roles(handbook)),
+        *(
+            ("channels", channel, "requires", "requires", "categories")
+            for channel in handbook.taxonomy.get("channels", ())
+            if isinstance(channel, Channel)
+        ),
+    ]
+    for section, term, field, words, where in term_refs:
+        origin = _origin(handbook, f"{section}:{term.id}")
+        for index, target in enumerate(getattr(term, field)):
+            if target not in term_sets.get(where, set()):
                 yield Diagnostic(
                     Rule.UNKNOWN_REFERENCE,
-                    origin.of("requires", index),
-                    f"channel `{channel.id}` requires `{category}`, but no category has that id",
-                    _suggest(category, terms.get("categories", []), "categories"),
-                    (channel.id, category),
+                    origin.of(field, index),
+                    f"{SECTION_NOUN[section]} `{term.id}` {words} `{target}`, "
+                    f"but no {SECTION_NOUN[where]} has that id",
+                    _suggest(target, terms.get(where, []), where),
+                    (term.id, target),
                 )
 
 
@@ -281,6 +294,70 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                 f"Add a parameter with `traces_to: [{norm.id}]` saying what an observer sees.",
                 (norm.id,),
             )
+
+
+def _roles(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
+    """A job's page must not be empty, nor silent about a moment of truth the job works in; a
+    parameter may narrow its norms' roles, never widen them."""
+    roles = handbook_roles(handbook)
+    if not roles:
+        return
+    every = [role.id for role in roles]
+    known = set(every)
+    for parameter in handbook.parameters:
+        if not parameter.roles or parameter.status != "active":
+            continue
+        implemented = [links.norms[n] for n in parameter.traces_to if n in links.norms]
+        if not implemented:
+            continue
+        allowed = frozenset().union(*(norm_roles(norm, every) for norm in implemented))
+        origin = _origin(handbook, parameter.id)
+        for index, role_id in enumerate(parameter.roles):
+            if role_id in known and role_id not in allowed:
+                norms = ", ".join(norm.id for norm in implemented)
+                yield Diagnostic(
+                    Rule.ROLE_NOT_IN_NORM,
+                    origin.of("roles", index),
+                    f"parameter {parameter.id} binds `{role_id}`, but {norms} "
+                    f"bind{'s' if len(implemented) == 1 else ''} "
+                    f"{', '.join(sorted(allowed))} only",
+                    f"Add `{role_id}` to the roles of {implemented[0].id}, or remove it here.",
+                    (parameter.id, role_id),
+                )
+    if handbook.unreadable_ids:
+        return  # an item that failed the schema may bind the role: its error is reported
+    bound = bindings(handbook, links)
+    channels = handbook.taxonomy.get("channels", ())
+    for role in roles:
+        origin = _origin(handbook, f"roles:{role.id}")
+        binding = bound[role.id]
+        if not binding.norms:
+            yield Diagnostic(
+                Rule.ROLE_UNBOUND,
+                origin.of("id"),
+                f"no active norm binds the role `{role.id}`: its page would be empty",
+                f"Add `{role.id}` to the `roles` of the norms its people follow, or remove "
+                "the role.",
+                (role.id,),
+            )
+            continue
+        covered = {parameter.channel for parameter in binding.parameters}
+        for channel in role_channels(role, channels):
+            if channel.id not in covered:
+                where = (
+                    origin.of("channels", role.channels.index(channel.id))
+                    if role.channels
+                    else origin.of("id")
+                )
+                yield Diagnostic(
+                    Rule.ROLE_CHANNEL_EMPTY,
+                    where,
+                    f"the role `{role.id}` works in `{channel.id}`, but no active parameter "
+                    "there binds it",
+                    f"Add `{role.id}` to a parameter on `{channel.id}` (or to its norm), or "
+                    f"remove `{channel.id}` from the role's `channels`.",
+                    (role.id, channel.id),
+                )
 
 
 def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:

@@ -159,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--channel", nargs="+", default=[], help="norm: channels; parameter: one")
     new.add_argument("--category", help="parameter: its behaviour category")
     new.add_argument("--audience", nargs="+", default=[])
+    new.add_argument("--role", nargs="+", default=[], help="the jobs it binds; none: every role")
     new.add_argument("--factor", nargs="+", default=[])
     new.add_argument("--pillar", nargs="+", default=[])
     new.add_argument("--verification", nargs="+", default=[])
@@ -379,6 +380,8 @@ def _new(args: argparse.Namespace) -> int:
     if kind == "parameter":
         fields.update(channel=given["channel"], category=given["category"])
         fields["verification"] = args.verification
+    if kind != "value":
+        fields["roles"] = args.role
     if kind == "value":
         fields["pillars"] = args.pillar
     fields["owner"] = args.owner

@@ -54,10 +54,13 @@ class Rule(StrEnum):
     TRACES_TO_INACTIVE = "traces-to-inactive"
     REPLACEMENT_CYCLE = "replacement-cycle"
     CHANNEL_NOT_IN_NORM = "channel-not-in-norm"
+    ROLE_NOT_IN_NORM = "role-not-in-norm"
     # coverage: what is missing for the standards to be complete
     VALUE_WITHOUT_NORM = "value-without-norm"
     NORM_WITHOUT_PARAMETER = "norm-without-parameter"
     REQUIRED_CELL_EMPTY = "required-cell-empty"
+    ROLE_UNBOUND = "role-unbound"
+    ROLE_CHANNEL_EMPTY = "role-channel-empty"
     # lifecycle: owners and dates
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
@@ -124,6 +127,13 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.CHANNEL_NOT_IN_NORM: RuleInfo(
         Family.TRACEABILITY, Severity.ERROR, "Parameter's channel is not one of its norm's"
+    ),
+    Rule.ROLE_NOT_IN_NORM: RuleInfo(
+        Family.TRACEABILITY, Severity.WARNING, "Parameter binds a role its norms do not"
+    ),
+    Rule.ROLE_UNBOUND: RuleInfo(Family.COVERAGE, Severity.WARNING, "No norm binds the role"),
+    Rule.ROLE_CHANNEL_EMPTY: RuleInfo(
+        Family.COVERAGE, Severity.WARNING, "Role has no parameter in a moment of truth it works in"
     ),
     Rule.VALUE_WITHOUT_NORM: RuleInfo(Family.COVERAGE, Severity.WARNING, "Value has no norm"),
     Rule.NORM_WITHOUT_PARAMETER: RuleInfo(

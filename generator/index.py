@@ -30,6 +30,7 @@ REFERENCED = (
     "parameters",
     "channels",
     "audiences",
+    "roles",
     "factors",
     "categories",
     "methods",
@@ -107,6 +108,7 @@ def index_items(
         named["channels"].update(norm.channels)
         named["audiences"].update(norm.audiences)
         named["factors"].update(norm.factors)
+        named["roles"].update(norm.roles)
     for parameter in parameters:
         channel = parameter.channel
         if common(parameter, "parameters"):
@@ -123,6 +125,7 @@ def index_items(
         named["channels"].add(channel)
         named["categories"].add(parameter.category)
         named["methods"].update(parameter.verification)
+        named["roles"].update(parameter.roles)
     return Index(
         values={v.id: v for v in values},
         norms={n.id: n for n in norms},

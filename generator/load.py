@@ -35,6 +35,7 @@ from generator.model import (
     Origin,
     Owner,
     Parameter,
+    Role,
     Settings,
     Term,
     Value,
@@ -49,6 +50,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 SECTION_MODELS: dict[str, type[BaseModel]] = {
     **dict.fromkeys(TAXONOMY_SECTIONS, Term),
     "channels": Channel,
+    "roles": Role,
     "owners": Owner,
     "values": Value,
     "norms": Norm,

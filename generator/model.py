@@ -137,6 +137,20 @@ Handle = Annotated[
 ]
 
 
+class Role(Term):
+    """An employee's job (a contact-centre agent, a courier …): whom a norm or parameter binds,
+    as opposed to an audience, whom it serves. Each employee opens the page of their role."""
+
+    channels: tuple[TermId, ...] = Field(
+        default=(),
+        description=(
+            "Moments of truth (from `channels:`) this job works in; none named means all. A "
+            "parameter on another moment of truth does not bind the role."
+        ),
+        examples=[["face-to-face", "phone"]],
+    )
+
+
 class Owner(Term):
     """A role that answers for items; its people review every change to those items."""
 
@@ -212,6 +226,10 @@ class Norm(_Item):
     factors: tuple[TermId, ...] = Field(
         default=(), description="Factors (from `factors:`) the norm answers to."
     )
+    roles: tuple[TermId, ...] = Field(
+        default=(),
+        description="The jobs (from `roles:`) the norm binds; none named means every role.",
+    )
     effective: IsoDate | None = Field(default=None, description="First day the norm binds.")
     review: IsoDate | None = Field(default=None, description="Day the owner reviews it again.")
     examples: Examples = Field(default_factory=Examples)
@@ -234,6 +252,13 @@ class Parameter(_Item):
     verification: tuple[TermId, ...] = Field(
         default=(), description="How it is checked (ids from `methods:`)."
     )
+    roles: tuple[TermId, ...] = Field(
+        default=(),
+        description=(
+            "The jobs (from `roles:`) the parameter binds; none named means the roles of the "
+            "norms it implements."
+        ),
+    )
     effective: IsoDate | None = None
     replaces: tuple[ParameterId, ...] = Field(
         default=(), description="Earlier parameters this one takes the place of."
@@ -247,6 +272,9 @@ class HandbookFile(_Strict):
     channels: tuple[Channel, ...] = Field(default=(), description="Moments of truth.")
     categories: tuple[Term, ...] = Field(default=(), description="Behaviour-parameter categories.")
     audiences: tuple[Term, ...] = Field(default=(), description="External and internal customers.")
+    roles: tuple[Role, ...] = Field(
+        default=(), description="Employees' jobs: whom the norms and parameters bind."
+    )
     factors: tuple[Term, ...] = Field(default=(), description="What shapes the standards.")
     pillars: tuple[Term, ...] = Field(default=(), description="What the service rests on.")
     owners: tuple[Owner, ...] = Field(default=(), description="Roles that own items.")
@@ -260,6 +288,7 @@ TAXONOMY_SECTIONS = (
     "channels",
     "categories",
     "audiences",
+    "roles",
     "factors",
     "pillars",
     "owners",
@@ -270,6 +299,7 @@ SECTION_NOUN = {  # one of a section, as messages name it
     "channels": "channel",
     "categories": "category",
     "audiences": "audience",
+    "roles": "role",
     "factors": "factor",
     "pillars": "pillar",
     "owners": "owner",

@@ -27,7 +27,7 @@ REQUIRED = {
     "norm": ("title", "statement", "traces_to"),
     "parameter": ("title", "traces_to", "channel", "category", "requirement"),
 }
-LISTS = {"traces_to", "channels", "audiences", "factors", "pillars", "verification"}
+LISTS = {"traces_to", "channels", "audiences", "roles", "factors", "pillars", "verification"}
 
 
 class NewItemError(Exception):
