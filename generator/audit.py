@@ -8,12 +8,13 @@ section show this same object, so the two can never tell different stories.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.check import check
 from generator.diagnostics import RULES, Diagnostic, Family, Severity
 from generator.model import Channel, Handbook, Item, Norm, Parameter, Term, Value, id_order
+from generator.roles import bindings, role_channels
 from generator.trace import Links, link
 
 KINDS = ("values", "norms", "parameters")
@@ -30,6 +31,15 @@ class Cell:
     @property
     def count(self) -> int:
         return len(self.parameters)
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """One job's coverage: per moment of truth, the active parameters that bind it, or None
+    where the job does not work."""
+
+    role: Term
+    cells: tuple[tuple[Term, int | None], ...]
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class Audit:
     items_without_owner: tuple[Item, ...]
     reviews_overdue: tuple[Norm, ...]
     traceability_errors: tuple[Diagnostic, ...]
+    roles: tuple[RoleRow, ...] = ()
+    """Coverage by job, in taxonomy order; empty for a handbook without roles."""
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -136,7 +148,32 @@ def audit(
             for d in diagnostics
             if RULES[d.rule].family is Family.TRACEABILITY and d.severity is Severity.ERROR
         ),
+        roles=role_coverage(handbook, links),
     )
+
+
+def role_coverage(
+    handbook: Handbook, links: Links, published: Collection[str] | None = None
+) -> tuple[RoleRow, ...]:
+    channels = handbook.taxonomy.get("channels", ())
+    rows = []
+    for binding in bindings(handbook, links, published).values():
+        works = {c.id for c in role_channels(binding.role, channels)}
+        rows.append(
+            RoleRow(
+                binding.role,
+                tuple(
+                    (
+                        channel,
+                        sum(1 for p in binding.parameters if p.channel == channel.id)
+                        if channel.id in works
+                        else None,
+                    )
+                    for channel in channels
+                ),
+            )
+        )
+    return tuple(rows)
 
 
 def _serves(norm: Norm, links: Links) -> bool:

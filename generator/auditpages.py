@@ -6,6 +6,7 @@ come from `audit.py`, the same object `handbook audit` prints.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -20,7 +21,8 @@ from generator.exports import (
 )
 from generator.graph import Graph, NodeSpec, layered
 from generator.model import Handbook, Norm, Parameter, Term, Value, id_order
-from generator.pages import NavEntry, Page, Planner, elsewhere_in_search
+from generator.pages import Group, NavEntry, Page, Planner, elsewhere_in_search
+from generator.roles import role_channels
 
 DOWNLOADS = "audit/downloads"
 MATRIX_COLUMNS = 24
@@ -60,19 +62,31 @@ class ChecklistRow:
 MANIFEST = f"{DOWNLOADS}/manifest.json"
 
 
-def exports(handbook: Handbook, language: str) -> dict[str, Callable[[], bytes | Iterable[bytes]]]:
-    """The large exports an auditor downloads, each made when asked for (the largest a piece
-    at a time): a build can have a helper process make them while it writes the pages."""
+def role_pdf(role_id: str) -> str:
+    """Where a release puts the PDF of one job's rules."""
+    return f"{DOWNLOADS}/roles/{role_id}.pdf"
+
+
+def exports(
+    handbook: Handbook, language: str, today: dt.date
+) -> dict[str, Callable[[], bytes | Iterable[bytes]]]:
+    """The large exports an auditor downloads, dated by the build, each made when asked for
+    (the largest a piece at a time): a build can have a helper process make them while it
+    writes the pages."""
     return {
-        f"{DOWNLOADS}/traceability.json": lambda: traceability_json_pieces(handbook, language),
-        f"{DOWNLOADS}/traceability.csv": lambda: traceability_csv(handbook, language),
-        f"{DOWNLOADS}/traceability.xlsx": lambda: traceability_xlsx(handbook, language),
+        f"{DOWNLOADS}/traceability.json": lambda: traceability_json_pieces(
+            handbook, language, as_of=today
+        ),
+        f"{DOWNLOADS}/traceability.csv": lambda: traceability_csv(handbook, language, as_of=today),
+        f"{DOWNLOADS}/traceability.xlsx": lambda: traceability_xlsx(
+            handbook, language, as_of=today
+        ),
     }
 
 
-def downloads(handbook: Handbook, language: str) -> dict[str, bytes]:
+def downloads(handbook: Handbook, language: str, today: dt.date) -> dict[str, bytes]:
     """The exports an auditor downloads, as files of the site, made now."""
-    made = {path: _whole(make()) for path, make in exports(handbook, language).items()}
+    made = {path: _whole(make()) for path, make in exports(handbook, language, today).items()}
     made[MANIFEST] = manifest_json(handbook)
     return made
 
@@ -174,6 +188,15 @@ def plan_audit(
                 0,
             )
         )
+        listed.extend(
+            Download(
+                f"{binding.role.id}.pdf",
+                role_pdf(binding.role.id),
+                _("the rules of one job: %(job)s") % {"job": planner.text(binding.role.title)},
+                0,
+            )
+            for binding in planner.role_bindings().values()
+        )
     if published_hash is None:
         published_hash = manifest_hash(files)
     parameters_of = {
@@ -195,44 +218,86 @@ def plan_audit(
             _("Audit"),
             {"audit": result, "kinds": kinds, "gaps": gaps, "downloads": listed},
         ),
-        Page(
-            "audit/matrix.md",
-            "audit_matrix.md.j2",
-            _("Traceability matrix"),
-            {
-                "values": values,
-                "norms": norms,
-                "parameters_of": parameters_of,
-                "as_grid": len(values) <= MATRIX_COLUMNS,
-                "values_of": {n.id: planner.norm_view(n).values for n in norms},
-            },
-            meta=elsewhere_in_search(),
+        *planner.paged(
+            Page(
+                "audit/matrix.md",
+                "audit_matrix.md.j2",
+                _("Traceability matrix"),
+                {
+                    "values": values,
+                    "parameters_of": parameters_of,
+                    "as_grid": len(values) <= MATRIX_COLUMNS,
+                    "values_of": {n.id: planner.norm_view(n).values for n in norms},
+                },
+                meta=elsewhere_in_search(),
+            ),
+            [
+                (Group("value-norm", "value-norm", label=_("Value × norm")), norms),  # noqa: RUF001
+                (Group("norm-parameter", "norm-parameter", label=_("Norm × parameter")), norms),  # noqa: RUF001
+            ],
+            row_id=lambda norm: norm.id,
+            weight=lambda norm: 1 + len(parameters_of.get(norm.id, ())),
+        ),
+        *planner.paged(
+            Page(
+                "audit/trace.md",
+                "audit_trace.md.j2",
+                _("Trace in both directions"),
+                meta=elsewhere_in_search(),
+            ),
+            [
+                *(
+                    (Group("down", f"down-{value.id}", item=value), rows)
+                    for value, rows in _down(planner)
+                ),
+                *(
+                    (Group("up", f"up-{channel.id}", channel), rows)
+                    for channel, rows in _up(planner)
+                ),
+            ],
+            row_id=lambda row: row[0].id,
+            weight=lambda row: 1 + len(row[1]) if len(row) == 2 else 1,
         ),
         Page(
-            "audit/trace.md",
-            "audit_trace.md.j2",
-            _("Trace in both directions"),
-            {"down": _down(planner), "up": _up(planner)},
-            meta=elsewhere_in_search(),
+            "audit/coverage.md",
+            "audit_coverage.md.j2",
+            _("Coverage"),
+            {"audit": result},
         ),
-        Page("audit/coverage.md", "audit_coverage.md.j2", _("Coverage"), {"audit": result}),
-        Page(
-            "audit/gaps.md",
-            "audit_gaps.md.j2",
-            _("Gaps"),
-            {"audit": result, "gaps": gaps, "published": published},
+        *planner.paged(
+            Page(
+                "audit/gaps.md",
+                "audit_gaps.md.j2",
+                _("Gaps"),
+                {"audit": result, "published": published},
+            ),
+            [
+                (Group("gap", f"gap-{number}", label=label), items)
+                for number, (label, items) in enumerate(gaps, start=1)
+            ],
+            row_id=lambda item: item.id,
         ),
-        Page(
-            "audit/graph.md",
-            "audit_graph.md.j2",
-            _("Traceability graph"),
-            {
-                # Laid out when the page is written (by a helper process in a build).
-                "overview": values if drawn <= OVERVIEW_NODES else None,
-                "per_value": values,
-                "graph_of": lambda of: _graph(planner, list(of), "audit/graph.md"),
-            },
-            meta=elsewhere_in_search(),
+        *planner.paged(
+            Page(
+                "audit/graph.md",
+                "audit_graph.md.j2",
+                _("Traceability graph"),
+                {
+                    # Laid out when the page is written (by a helper process in a build).
+                    "overview": values if drawn <= OVERVIEW_NODES else None,
+                    "graph_of": lambda of, page: _graph(planner, list(of), page),
+                },
+                meta=elsewhere_in_search(),
+            ),
+            [(Group("graphs", "graphs"), values)],
+            row_id=lambda value: value.id,
+            weight=lambda value: (
+                1
+                + sum(
+                    1 + len(parameters_of.get(n.id, ()))
+                    for n in links.active_norms_of_value.get(value.id, ())
+                )
+            ),
         ),
         Page(
             "audit/downloads.md",
@@ -241,21 +306,66 @@ def plan_audit(
             {"downloads": listed, "manifest_hash": published_hash},
         ),
     ]
-    checklists = [(c, _checklist(planner, c.id)) for c in handbook.taxonomy["channels"]]
-    pages.append(
-        Page("checklists/index.md", "checklists.md.j2", _("Checklists"), {"checklists": checklists})
-    )
-    pages.extend(
-        Page(
-            f"checklists/{channel.id}.md",
-            "checklist.md.j2",
-            _("Checklist:") + " " + planner.text(channel.title),
-            {"channel": channel, "rows": rows, "groups": _by_category(planner, rows)},
-            meta={"hide": ["navigation", "toc"], **elsewhere_in_search()},
+    channels = handbook.taxonomy["channels"]
+    checklists = [(c, _checklist(planner, c.id)) for c in channels]
+    roles = [
+        (
+            binding.role,
+            [
+                (c, _checklist(planner, c.id, binding.parameters))
+                for c in role_channels(binding.role, channels)
+            ],
         )
-        for channel, rows in checklists
+        for binding in planner.role_bindings().values()
+    ]
+    pages.append(
+        Page(
+            "checklists/index.md",
+            "checklists.md.j2",
+            _("Checklists"),
+            {"checklists": checklists, "roles": roles},
+        )
     )
+    for channel, rows in checklists:
+        pages.extend(_checklist_pages(planner, f"checklists/{channel.id}.md", channel, None, rows))
+    for role, lists in roles:
+        for channel, rows in lists:
+            pages.extend(
+                _checklist_pages(
+                    planner, f"checklists/{role.id}/{channel.id}.md", channel, role, rows
+                )
+            )
     return pages
+
+
+def _checklist_pages(
+    planner: Planner,
+    path: str,
+    channel: Term,
+    role: Term | None,
+    rows: tuple[ChecklistRow, ...],
+) -> list[Page]:
+    groups = _by_category(planner, rows)
+    title = planner._("Checklist:") + " " + planner.text(channel.title)
+    if role is not None:
+        title += " · " + planner.text(role.title)
+    return planner.paged(
+        Page(
+            path,
+            "checklist.md.j2",
+            title,
+            {
+                "channel": channel,
+                "role": role,
+                "rows": rows,
+                "offsets": {category.id: before for category, _, before in groups},
+            },
+            meta={"hide": ["navigation", "toc"], **elsewhere_in_search()},
+            listed=role is None,
+        ),
+        [(Group("checklist", category.id, category), lines) for category, lines, _ in groups],
+        row_id=lambda row: row.parameter.id,
+    )
 
 
 def audit_nav(planner: Planner) -> list[NavEntry]:
@@ -287,6 +397,7 @@ def manifest_hash(files: Mapping[str, bytes]) -> str:
 
 
 def _down(planner: Planner) -> list[tuple[Value, list[tuple[Norm, tuple[Parameter, ...]]]]]:
+    """Each value with its norms, each norm with its parameters."""
     links = planner.links
     return [
         (
@@ -340,15 +451,20 @@ def _short(title: str, limit: int = 28) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def _checklist(planner: Planner, channel: str) -> tuple[ChecklistRow, ...]:
-    """Measurable parameters of a channel, grouped by category in taxonomy order."""
+def _checklist(
+    planner: Planner, channel: str, binding: Sequence[Parameter] | None = None
+) -> tuple[ChecklistRow, ...]:
+    """Measurable parameters in force on a channel (of those that bind a role, when given),
+    grouped by category in taxonomy order: what is still to come is not observed today."""
     links = planner.links
+    parameters = links.active_parameters_of_channel.get(channel, ())
+    if binding is not None:
+        bound = {p.id for p in binding}
+        parameters = tuple(p for p in parameters if p.id in bound)
     rows = []
-    for section in planner.sections(
-        links.active_parameters_of_channel.get(channel, ()), "categories"
-    ):
+    for section in planner.sections(parameters, "categories"):
         for row in section.rows:
-            if row.parameter.measure is None:
+            if row.parameter.measure is None or planner.coming(row.parameter):
                 continue
             values = tuple(
                 links.values[v]

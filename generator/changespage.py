@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.diff import Changes, FieldChange, ItemChange, diff
+from generator.pages import Group as ListGroup
 from generator.pages import NavEntry, Page, Planner
 from generator.releases import RELEASE_FILE, Release, ReleaseContext
 
@@ -116,26 +117,58 @@ class Edition:
 
 def plan_print(
     planner: Planner, context: ReleaseContext, manifest_sha256: str, today: dt.date
-) -> Page:
-    """The whole handbook on one page, for print and for the PDF: a cover, the contents, then
-    every value with its norms (each norm under the value it is published under)."""
+) -> list[Page]:
+    """The handbook for print and for the PDF: a cover with the contents (`print/`), then each
+    value with its norms in full on pages of its own (`print/values/val-001/`, each norm under
+    the value it is published under), cut like any long list (`paging.py`). The PDF is all of
+    them in order (`print_order`); no single page holds the whole handbook."""
     current = context.current
     edition = Edition(
         current.version if current else planner._("not yet released"),
         current.date if current else today,
         manifest_sha256,
     )
-    values = [
-        (value, [planner.norm_view(n) for n in planner.own_norms(value)])
-        for value in planner.active_values()
-    ]
-    return Page(
+    values = planner.active_values()
+    meta = {"hide": ["navigation", "toc"], "search": {"exclude": True}}
+    parts: list[Page] = []
+    for value in values:
+        parts.extend(
+            planner.paged(
+                Page(
+                    print_value_page(value.id),
+                    "print_value.md.j2",
+                    planner.text(value.title),
+                    {"value": value},
+                    meta=meta,
+                    listed=False,
+                ),
+                [
+                    (
+                        ListGroup("own", value.id, item=value),
+                        [planner.norm_view(n) for n in planner.own_norms(value)],
+                    )
+                ],
+                row_id=lambda view: view.norm.id,
+                weight=lambda view: 1 + sum(len(g.parameters) for g in view.by_channel),
+            )
+        )
+    cover = Page(
         PRINT_PAGE,
         "print.md.j2",
         planner.text(planner.handbook.settings.title),
-        {"edition": edition, "values": values},
-        meta={"hide": ["navigation", "toc"], "search": {"exclude": True}},
+        {
+            "edition": edition,
+            "values": [(v, len(planner.own_norms(v))) for v in values],
+            "parts": [page.path for page in parts],
+        },
+        meta=meta,
+        listed=False,
     )
+    return [cover, *parts]
+
+
+def print_value_page(value_id: str) -> str:
+    return f"print/values/{value_id.lower()}.md"
 
 
 def changes_nav() -> list[NavEntry]:

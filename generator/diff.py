@@ -37,6 +37,7 @@ from generator.model import (
     Value,
     id_order,
 )
+from generator.roles import item_roles
 from generator.trace import Links, link
 
 ChangeKind = Literal["added", "removed", "retired", "reactivated", "changed", "moved"]
@@ -102,6 +103,9 @@ class ItemChange:
     moved_to: str | None
     owner: str | None
     channels: tuple[str, ...]
+    roles: tuple[str, ...]
+    """The jobs the item binds (`roles.py`: a norm without roles binds every role, a parameter
+    without them its norms'), in taxonomy order; empty for a value or a handbook without roles."""
     values: tuple[str, ...]
     """The value ids the item serves: a value itself, a norm its `traces_to`, a parameter the
     values of its norms. Lets the changes page group changes by value."""
@@ -226,6 +230,7 @@ def _item_change(
         moved_to=moved[1] if moved else None,
         owner=item.owner,
         channels=_channels(item),
+        roles=_roles(item, handbook),
         values=_values_served(item, handbook),
         effective=_effective(item),
         status=item.status,
@@ -345,6 +350,10 @@ def _channels(item: Item) -> tuple[str, ...]:
     if isinstance(item, Parameter):
         return (item.channel,)
     return ()
+
+
+def _roles(item: Item, handbook: Handbook) -> tuple[str, ...]:
+    return item_roles(item, handbook) if isinstance(item, Norm | Parameter) else ()
 
 
 def _values_served(item: Item, handbook: Handbook) -> tuple[str, ...]:
@@ -666,6 +675,8 @@ def _added_details(change: ItemChange, token: Callable[[str], str]) -> list[str]
         details.append(f"serves {', '.join(map(token, change.values))}")
     if change.channels:
         details.append(f"on {', '.join(map(token, change.channels))}")
+    if change.roles:
+        details.append(f"binds {', '.join(map(token, change.roles))}")
     if change.effective:
         details.append(f"effective {token(change.effective)}")
     if change.status == "draft":
@@ -730,6 +741,7 @@ def changes_json(changes: Changes, old_label: str, new_label: str) -> str:
                 "moved_to": c.moved_to,
                 "owner": c.owner,
                 "channels": list(c.channels),
+                "roles": list(c.roles),
                 "values": list(c.values),
                 "effective": c.effective,
                 "status": c.status,

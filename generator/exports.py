@@ -30,7 +30,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from generator.lifecycle import standing
 from generator.model import Handbook, Item, Measure, Norm, Parameter, Text, Value, id_order
+from generator.roles import item_roles
 
 Kind = Literal["value", "norm", "parameter"]
 Scalar = str | int | float | dt.date | None
@@ -44,11 +46,14 @@ CSV_COLUMNS = (
     "norm_id",
     "norm_title",
     "norm_status",
+    "norm_standing",
     "parameter_id",
     "parameter_title",
     "parameter_status",
+    "parameter_standing",
     "channel",
     "category",
+    "roles",
 )
 VALUE_COLUMNS = ("id", "title", "statement", "status", "owner")
 NORM_COLUMNS = (
@@ -57,8 +62,10 @@ NORM_COLUMNS = (
     "channels",
     "audiences",
     "factors",
+    "roles",
     "effective",
     "review",
+    "standing",
 )
 MEASURE_COLUMNS = ("metric", "unit", "target", "min", "max")
 PARAMETER_COLUMNS = (
@@ -72,6 +79,9 @@ PARAMETER_COLUMNS = (
     "category",
     *MEASURE_COLUMNS,
     "verification",
+    "roles",
+    "effective",
+    "standing",
 )
 VALUE_NORM_COLUMNS = ("value_id", "value_title", "norm_id", "norm_title")
 NORM_PARAMETER_COLUMNS = ("norm_id", "norm_title", "parameter_id", "parameter_title")
@@ -88,15 +98,21 @@ _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 # --- public -------------------------------------------------------------------------------------
-def traceability_json(handbook: Handbook, language: str | None = None) -> bytes:
-    """All items and their links in one JSON document, for scripts and audit tools."""
-    return b"".join(traceability_json_pieces(handbook, language))
+def traceability_json(
+    handbook: Handbook, language: str | None = None, *, as_of: dt.date | None = None
+) -> bytes:
+    """All items and their links in one JSON document, for scripts and audit tools. With
+    `as_of` (the build date), each norm and parameter says whether it is in force on that day
+    or still to come (`lifecycle.py`)."""
+    return b"".join(traceability_json_pieces(handbook, language, as_of=as_of))
 
 
-def traceability_json_pieces(handbook: Handbook, language: str | None = None) -> Iterator[bytes]:
+def traceability_json_pieces(
+    handbook: Handbook, language: str | None = None, *, as_of: dt.date | None = None
+) -> Iterator[bytes]:
     """The same document a megabyte at a time: at 10,000 norms it is 50 MB, which as one
     string, then with its line break, then encoded, was in memory three times over."""
-    document = _document(handbook, _language(handbook, language))
+    document = _document(handbook, _language(handbook, language), as_of)
     encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False, default=_iso)
     batch: list[str] = []
     size = 0
@@ -113,9 +129,13 @@ def traceability_json_pieces(handbook: Handbook, language: str | None = None) ->
 _PIECE = 1 << 20
 
 
-def traceability_csv(handbook: Handbook, language: str | None = None) -> bytes:
-    """Every trace path value → norm → parameter as one row, orphans included, for Excel."""
+def traceability_csv(
+    handbook: Handbook, language: str | None = None, *, as_of: dt.date | None = None
+) -> bytes:
+    """Every trace path value → norm → parameter as one row, orphans included, for Excel; the
+    standing columns are filled when the export is dated (`as_of`)."""
     lang = _language(handbook, language)
+    norms = handbook.index.norms
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -127,11 +147,14 @@ def traceability_csv(handbook: Handbook, language: str | None = None) -> bytes:
                 norm.id if norm else "",
                 _text(norm.title, lang, handbook) if norm else "",
                 norm.status if norm else "",
+                _standing(norm, norms, as_of) if norm else "",
                 parameter.id if parameter else "",
                 _text(parameter.title, lang, handbook) if parameter else "",
                 parameter.status if parameter else "",
+                _standing(parameter, norms, as_of) if parameter else "",
                 parameter.channel if parameter else "",
                 parameter.category if parameter else "",
+                " ".join(item_roles(bound, handbook)) if (bound := parameter or norm) else "",
             )
         )
     # The byte order mark makes Excel read the file as UTF-8 instead of the locale's code page.
@@ -149,10 +172,12 @@ def _inert(*cells: str) -> tuple[str, ...]:
     return tuple(f"'{cell}" if cell.startswith(_FORMULA_START) else cell for cell in cells)
 
 
-def traceability_xlsx(handbook: Handbook, language: str | None = None) -> bytes:
+def traceability_xlsx(
+    handbook: Handbook, language: str | None = None, *, as_of: dt.date | None = None
+) -> bytes:
     """Items and links as a filterable workbook, one sheet per relation, byte-reproducible."""
     lang = _language(handbook, language)
-    values, norms, parameters = _records(handbook, lang)
+    values, norms, parameters = _records(handbook, lang, as_of)
     value_norm, norm_parameter = _links(handbook)
     titles = {item.id: _text(item.title, lang, handbook) for item in handbook.items()}
     # Write-only: rows stream to the archive instead of living as a cell object each (a
@@ -233,14 +258,15 @@ def _text(value: Text, language: str, handbook: Handbook) -> str:
     return value.get(language) or value.get(default) or next(iter(value.values()), "")
 
 
-def _document(handbook: Handbook, lang: str) -> dict[str, object]:
-    values, norms, parameters = _records(handbook, lang)
+def _document(handbook: Handbook, lang: str, as_of: dt.date | None) -> dict[str, object]:
+    values, norms, parameters = _records(handbook, lang, as_of)
     value_norm, norm_parameter = _links(handbook)
     return {
         "handbook": {
             "title": _text(handbook.settings.title, lang, handbook),
             "organisation": _text(handbook.settings.organisation, lang, handbook),
             "language": lang,
+            "as_of": as_of,
         },
         "values": values,
         "norms": norms,
@@ -249,13 +275,19 @@ def _document(handbook: Handbook, lang: str) -> dict[str, object]:
     }
 
 
-def _records(handbook: Handbook, lang: str) -> tuple[list[Record], list[Record], list[Record]]:
+def _records(
+    handbook: Handbook, lang: str, as_of: dt.date | None = None
+) -> tuple[list[Record], list[Record], list[Record]]:
     """Values, norms and parameters as flat records in one language, in natural id order."""
     return (
         [_value(v, lang, handbook) for v in _by_id(handbook.values)],
-        [_norm(n, lang, handbook) for n in _by_id(handbook.norms)],
-        [_parameter(p, lang, handbook) for p in _by_id(handbook.parameters)],
+        [_norm(n, lang, handbook, as_of) for n in _by_id(handbook.norms)],
+        [_parameter(p, lang, handbook, as_of) for p in _by_id(handbook.parameters)],
     )
+
+
+def _standing(item: Norm | Parameter, norms: Mapping[str, Norm], as_of: dt.date | None) -> str:
+    return "" if as_of is None else standing(item, norms, as_of)
 
 
 def _value(value: Value, lang: str, handbook: Handbook) -> Record:
@@ -268,7 +300,7 @@ def _value(value: Value, lang: str, handbook: Handbook) -> Record:
     }
 
 
-def _norm(norm: Norm, lang: str, handbook: Handbook) -> Record:
+def _norm(norm: Norm, lang: str, handbook: Handbook, as_of: dt.date | None = None) -> Record:
     return {
         "id": norm.id,
         "title": _text(norm.title, lang, handbook),
@@ -279,12 +311,16 @@ def _norm(norm: Norm, lang: str, handbook: Handbook) -> Record:
         "channels": norm.channels,
         "audiences": norm.audiences,
         "factors": norm.factors,
+        "roles": item_roles(norm, handbook),
         "effective": norm.effective,
         "review": norm.review,
+        "standing": _standing(norm, handbook.index.norms, as_of) or None,
     }
 
 
-def _parameter(parameter: Parameter, lang: str, handbook: Handbook) -> Record:
+def _parameter(
+    parameter: Parameter, lang: str, handbook: Handbook, as_of: dt.date | None = None
+) -> Record:
     return {
         "id": parameter.id,
         "title": _text(parameter.title, lang, handbook),
@@ -296,6 +332,9 @@ def _parameter(parameter: Parameter, lang: str, handbook: Handbook) -> Record:
         "category": parameter.category,
         "measure": _measure(parameter.measure, lang, handbook),
         "verification": parameter.verification,
+        "roles": item_roles(parameter, handbook),
+        "effective": parameter.effective,
+        "standing": _standing(parameter, handbook.index.norms, as_of) or None,
     }
 
 

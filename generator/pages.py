@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,10 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from generator import mdtext
+from generator.lifecycle import coming_from
 from generator.model import Handbook, Measure, Norm, Parameter, Term, Text, Value, id_order
+from generator.paging import Part, page_paths, pagers, paginate
+from generator.roles import RoleBinding, bindings, role_channels, works_in
 from generator.trace import Links
 
 NavEntry = str | dict[str, "str | list[NavEntry]"]
@@ -67,12 +70,31 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A heading of a paged list and what its rows are (`kind` tells the template how to draw
+    them): a category's parameters, the norms that apply, a value's trace …"""
+
+    kind: str
+    anchor: str
+    term: Term | None = None
+    """The taxonomy term or item the group is about; None for a group the page names itself."""
+    label: str = ""
+    """The heading, already in the reader's language, for a group without a term."""
+    within: Term | None = None
+    """The group one level up (a role page's moment of truth above its categories)."""
+    item: Value | Norm | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     path: str
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    listed: bool = True
+    """Whether the page is in the navigation (a list's second and later pages are reached
+    from its first page, so the navigation stays the size of the taxonomy)."""
 
 
 class Planner:
@@ -86,9 +108,12 @@ class Planner:
         messages: gettext.NullTranslations | None = None,
         *,
         directory_urls: bool = True,
+        today: dt.date | None = None,
     ) -> None:
         self.handbook = handbook
         self.directory_urls = directory_urls
+        self.today = today or dt.date.today()
+        """The build date: what takes effect after it is shown as coming, not in force."""
         self.links = links
         self.language = language
         self.messages = messages or gettext.NullTranslations()
@@ -97,6 +122,9 @@ class Planner:
             section: {term.id: term for term in terms}
             for section, terms in handbook.taxonomy.items()
         }
+        self._value_parts: dict[str, list[list[Part[Group, Any]]]] = {}
+        self._coming: dict[str, dt.date | None] = {}
+        self._roles: dict[str, RoleBinding] | None = None
         self.homes = self._homes()
         self._dates: dict[dt.date, str] = {}
         self._numbers: dict[tuple[type, int | float], str] = {}
@@ -166,22 +194,75 @@ class Planner:
 
     # --- where things live ------------------------------------------------------------------
     def _homes(self) -> dict[str, tuple[str, str | None]]:
-        """Each item's page and anchor: values own a page, norms and parameters an anchor."""
+        """Each item's page and anchor: values own a page (or, when their norms do not fit on
+        one, pages: `paging.py`), norms and parameters an anchor on their value's page."""
         homes: dict[str, tuple[str, str | None]] = {}
-        for value in self.active_values():
+        values = self.active_values()
+        for value in values:
             homes[value.id] = (_value_page(value), None)
+        own: dict[str, list[Norm]] = {}
+        published: set[str] = set()
         for norm in self.handbook.norms:
             if norm.status != "active":
                 continue
             served = [v for v in norm.traces_to if v in homes and v.startswith("VAL-")]
-            if served:
-                homes.setdefault(norm.id, (homes[served[0]][0], norm.id))
+            if served and norm.id not in published:
+                published.add(norm.id)
+                own.setdefault(served[0], []).append(norm)
+        for value in values:
+            own_ids = {n.id for n in own.get(value.id, ())}
+            shared = [
+                n
+                for n in self.links.active_norms_of_value.get(value.id, ())
+                if n.id in published and n.id not in own_ids
+            ]
+            parts = paginate(
+                [
+                    (Group("own", "norms", label=self._("Norms")), own.get(value.id, [])),
+                    *(
+                        [
+                            (
+                                Group(
+                                    "shared",
+                                    "norms-described-under-another-value",
+                                    label=self._("Norms described under another value"),
+                                ),
+                                shared,
+                            )
+                        ]
+                        if shared
+                        else []
+                    ),
+                ],
+                weight=self._norm_weight,
+            )
+            self._value_parts[value.id] = parts
+            for path, page in zip(page_paths(_value_page(value), len(parts)), parts, strict=True):
+                for part in page:
+                    if part.group.kind == "own":
+                        for norm in part.rows:
+                            homes[norm.id] = (path, norm.id)
         for norm in self.handbook.norms:
             if norm.id not in homes:
                 continue
             for parameter in self.links.active_parameters_of_norm.get(norm.id, ()):
                 homes.setdefault(parameter.id, (homes[norm.id][0], parameter.id))
         return homes
+
+    def moved(self, value: Value) -> list[tuple[Norm, tuple[Parameter, ...]]]:
+        """The value's norms on its second and later pages, each with its parameters: a link
+        to one of them made for the value's first page still finds it (`assets/handbook.js`)."""
+        return [
+            (norm, self.links.active_parameters_of_norm.get(norm.id, ()))
+            for page in self._value_parts.get(value.id, ())[1:]
+            for part in page
+            if part.group.kind == "own"
+            for norm in part.rows
+        ]
+
+    def _norm_weight(self, norm: Norm) -> int:
+        """A norm shown in full: its heading and text, and a row per parameter."""
+        return 1 + len(self.links.active_parameters_of_norm.get(norm.id, ()))
 
     def url_from(self, page: str) -> Any:
         directory = posixpath.dirname(page)
@@ -227,14 +308,42 @@ class Planner:
         )
 
     def own_norms(self, value: Value) -> list[Norm]:
-        """The norms published on this value's page (a norm serving several values is
+        """The norms published on this value's pages (a norm serving several values is
         published under the first of them)."""
-        page = _value_page(value)
         return [
-            n
-            for n in self.links.active_norms_of_value.get(value.id, ())
-            if self.homes.get(n.id, ("", None))[0] == page
+            norm
+            for page in self._value_parts.get(value.id, ())
+            for part in page
+            if part.group.kind == "own"
+            for norm in part.rows
         ]
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def coming_from(self, item: Norm | Parameter) -> dt.date | None:
+        """The first day the item binds, when that is after the build date (`lifecycle.py`)."""
+        if item.id not in self._coming:
+            self._coming[item.id] = coming_from(item, self.links.norms, self.today)
+        return self._coming[item.id]
+
+    def coming(self, item: Norm | Parameter) -> bool:
+        return self.coming_from(item) is not None
+
+    def in_force(self, item: Norm | Parameter) -> bool:
+        return item.status == "active" and not self.coming(item)
+
+    def state(self, item: Norm | Parameter) -> tuple[str, str]:
+        """The item's standing as its badge says it: a key (for the filter and the colour) and
+        the words, "In force" or "From 1 June 2027"."""
+        _ = self._
+        if item.status != "active":
+            return item.status, {"draft": _("Draft"), "retired": _("Retired")}[item.status]
+        day = self.coming_from(item)
+        if day is not None:
+            return "coming", _("From %(date)s") % {"date": self.date(day)}
+        return "in-force", _("In force")
+
+    def overdue(self, norm: Norm) -> bool:
+        return norm.review is not None and norm.review < self.today
 
     def norm_view(self, norm: Norm) -> NormView:
         parameters = self.links.active_parameters_of_norm.get(norm.id, ())
@@ -268,57 +377,122 @@ class Planner:
             if (rows := self.rows([p for p in parameters if getattr(p, key) == term.id]))
         )
 
+    def paged(
+        self,
+        page: Page,
+        groups: Sequence[tuple[Group, Sequence[Any]]],
+        row_id: Callable[[Any], str],
+        weight: Callable[[Any], int] = lambda row: 1,
+        pages: list[list[Part[Group, Any]]] | None = None,
+    ) -> list[Page]:
+        """`page` with its long list (`groups`) laid on as many pages as it needs
+        (`paging.py`); each gets `parts` (its share) and `pager`. The first page is `page`
+        itself; the others carry its metadata, a numbered title, and stay out of the
+        navigation."""
+        laid = pages if pages is not None else paginate(groups, weight)
+        paths = page_paths(page.path, len(laid))
+        labels = [_label(parts, row_id) for parts in laid]
+        made = []
+        for parts, path, pager in zip(laid, paths, pagers(paths, labels), strict=True):
+            title = page.title
+            if pager.number > 1:
+                title = self._("%(title)s, page %(number)d of %(count)d") % {
+                    "title": page.title,
+                    "number": pager.number,
+                    "count": pager.count,
+                }
+            made.append(
+                Page(
+                    path,
+                    page.template,
+                    title,
+                    {**page.context, "parts": parts, "pager": pager},
+                    meta=dict(page.meta),
+                    listed=page.listed and pager.number == 1,
+                )
+            )
+        return made
+
+    def parameter_groups(
+        self, parameters: Sequence[Parameter], by: str, kind: str = "parameters"
+    ) -> list[tuple[Group, Sequence[ParameterRow]]]:
+        return [
+            (Group(kind, section.term.id, section.term), section.rows)
+            for section in self.sections(parameters, by)
+        ]
+
     def plan(self) -> list[Page]:
-        handbook, links = self.handbook, self.links
+        handbook, links, _ = self.handbook, self.links, self._
         values = self.active_values()
         channels = handbook.taxonomy["channels"]
         categories = handbook.taxonomy["categories"]
         title = self.text(handbook.settings.title)
+        roles = self.role_bindings()
+        in_force = self.active_norms()
         pages = [
             Page(
                 "index.md",
                 "home.md.j2",
                 title,
                 {
-                    "values": [(v, len(links.active_norms_of_value.get(v.id, ()))) for v in values],
+                    "values": [
+                        (v, len(links.active_norms_of_value.get(v.id, ())))
+                        for v in values[:HOME_VALUES]
+                    ],
+                    "more_values": len(values) > HOME_VALUES,
                     "channels": [
                         (c, len(links.active_parameters_of_channel.get(c.id, ()))) for c in channels
                     ],
-                    "norm_count": len(self.active_norms()),
+                    "roles": [(b.role, len(b.norms), len(b.parameters)) for b in roles.values()],
+                    "value_count": len(values),
+                    "norm_count": len(in_force),
                     "parameter_count": sum(1 for p in handbook.parameters if p.id in self.homes),
                 },
                 meta={"hide": ["navigation"]},
             ),
-            Page(
-                "values/index.md",
-                "values.md.j2",
-                self._("Values"),
-                {"values": [(v, links.active_norms_of_value.get(v.id, ())) for v in values]},
+            *self.paged(
+                Page("values/index.md", "values.md.j2", _("Values")),
+                [
+                    (
+                        Group("values", "values"),
+                        [(v, links.active_norms_of_value.get(v.id, ())) for v in values],
+                    )
+                ],
+                row_id=lambda row: row[0].id,
             ),
         ]
         for value in values:
-            norms = links.active_norms_of_value.get(value.id, ())
-            pages.append(
-                Page(
-                    _value_page(value),
-                    "value.md.j2",
-                    self.text(value.title),
-                    {
-                        "value": value,
-                        "own": [
-                            self.norm_view(n)
-                            for n in norms
-                            if self.homes[n.id][0] == _value_page(value)
-                        ],
-                        "shared": [n for n in norms if self.homes[n.id][0] != _value_page(value)],
-                    },
+            pages.extend(
+                self.paged(
+                    Page(
+                        _value_page(value),
+                        "value.md.j2",
+                        self.text(value.title),
+                        {"value": value, "moved": self.moved(value)},
+                    ),
+                    [],
+                    row_id=_row_id,
+                    pages=[
+                        [
+                            Part(
+                                part.group,
+                                tuple(
+                                    self.norm_view(n) if part.group.kind == "own" else n
+                                    for n in part.rows
+                                ),
+                                part.first,
+                            )
+                            for part in page
+                        ]
+                        for page in self._value_parts[value.id]
+                    ],
                 )
             )
         pages.append(
             Page(
                 "channels/index.md",
                 "channels.md.j2",
-                self._("Moments of truth"),
+                _("Moments of truth"),
                 {
                     "channels": [
                         (c, links.active_parameters_of_channel.get(c.id, ())) for c in channels
@@ -326,27 +500,48 @@ class Planner:
                 },
             )
         )
-        in_force = self.active_norms()
         for channel in channels:
             parameters = links.active_parameters_of_channel.get(channel.id, ())
-            pages.append(
-                Page(
-                    f"channels/{channel.id}.md",
-                    "channel.md.j2",
-                    self.text(channel.title),
-                    {
-                        "channel": channel,
-                        "sections": self.sections(parameters, "categories"),
-                        "norms": [n for n in in_force if channel.id in n.channels],
-                    },
-                    meta=elsewhere_in_search(),
+            norms = [n for n in in_force if channel.id in n.channels]
+            groups: list[tuple[Group, Sequence[Any]]] = [
+                *self.parameter_groups(parameters, "categories"),
+                *(
+                    [
+                        (
+                            Group(
+                                "norms", "norms-that-apply-here", label=_("Norms that apply here")
+                            ),
+                            norms,
+                        )
+                    ]
+                    if norms
+                    else []
+                ),
+            ]
+            pages.extend(
+                self.paged(
+                    Page(
+                        f"channels/{channel.id}.md",
+                        "channel.md.j2",
+                        self.text(channel.title),
+                        {
+                            "channel": channel,
+                            "roles": [
+                                b.role for b in roles.values() if works_in(b.role, (channel.id,))
+                            ],
+                            "filters": self.filters((), {p.category for p in parameters}),
+                        },
+                        meta=elsewhere_in_search(),
+                    ),
+                    groups,
+                    row_id=_row_id,
                 )
             )
         pages.append(
             Page(
                 "categories/index.md",
                 "categories.md.j2",
-                self._("Behaviour"),
+                _("Behaviour"),
                 {
                     "categories": [
                         (c, links.active_parameters_of_category.get(c.id, ())) for c in categories
@@ -356,31 +551,148 @@ class Planner:
         )
         for category in categories:
             parameters = links.active_parameters_of_category.get(category.id, ())
-            pages.append(
-                Page(
-                    f"categories/{category.id}.md",
-                    "category.md.j2",
-                    self.text(category.title),
-                    {"category": category, "sections": self.sections(parameters, "channels")},
-                    meta=elsewhere_in_search(),
+            pages.extend(
+                self.paged(
+                    Page(
+                        f"categories/{category.id}.md",
+                        "category.md.j2",
+                        self.text(category.title),
+                        {
+                            "category": category,
+                            "filters": self.filters(
+                                [c for c in channels if any(p.channel == c.id for p in parameters)],
+                                (),
+                            ),
+                        },
+                        meta=elsewhere_in_search(),
+                    ),
+                    self.parameter_groups(parameters, "channels"),
+                    row_id=_row_id,
                 )
             )
-        pages.append(
-            Page(
-                "norms/index.md",
-                "norms.md.j2",
-                self._("All norms"),
-                {"norms": [self.norm_view(n) for n in self.active_norms()]},
-                meta=elsewhere_in_search(),
+        pages.extend(
+            self.paged(
+                Page(
+                    "norms/index.md",
+                    "norms.md.j2",
+                    _("All norms"),
+                    {"filters": self.filters(channels, ())},
+                    meta=elsewhere_in_search(),
+                ),
+                [(Group("norms", "norms"), [self.norm_view(n) for n in in_force])],
+                row_id=lambda view: view.norm.id,
             )
         )
+        if roles:
+            pages.extend(self.role_pages(roles))
         return pages
+
+    # --- roles ------------------------------------------------------------------------------
+    def role_bindings(self) -> dict[str, RoleBinding]:
+        """What binds each role, as far as the site publishes it."""
+        if self._roles is None:
+            self._roles = bindings(self.handbook, self.links, self.homes)
+        return self._roles
+
+    def role_sections(self, binding: RoleBinding) -> list[tuple[Group, Sequence[ParameterRow]]]:
+        """A role's parameters by moment of truth, then by category, in taxonomy order."""
+        groups: list[tuple[Group, Sequence[ParameterRow]]] = []
+        for channel in role_channels(binding.role, self.handbook.taxonomy["channels"]):
+            on_channel = [p for p in binding.parameters if p.channel == channel.id]
+            for section in self.sections(on_channel, "categories"):
+                groups.append(
+                    (
+                        Group(
+                            "parameters",
+                            f"{channel.id}-{section.term.id}",
+                            section.term,
+                            within=channel,
+                        ),
+                        section.rows,
+                    )
+                )
+        return groups
+
+    def role_pages(self, roles: Mapping[str, RoleBinding]) -> list[Page]:
+        _ = self._
+        channels = self.handbook.taxonomy["channels"]
+        pages = [
+            Page(
+                "roles/index.md",
+                "roles.md.j2",
+                _("Your job"),
+                {
+                    "roles": [
+                        (
+                            binding,
+                            [
+                                (c, sum(1 for p in binding.parameters if p.channel == c.id))
+                                for c in role_channels(binding.role, channels)
+                            ],
+                        )
+                        for binding in roles.values()
+                    ]
+                },
+            )
+        ]
+        for binding in roles.values():
+            role = binding.role
+            norms = sorted(binding.norms, key=lambda n: id_order(n.id))
+            pages.extend(
+                self.paged(
+                    Page(
+                        f"roles/{role.id}.md",
+                        "role.md.j2",
+                        self.text(role.title),
+                        {
+                            "role": role,
+                            "binding": binding,
+                            "channels": role_channels(role, channels),
+                            "filters": self.filters(
+                                role_channels(role, channels),
+                                {p.category for p in binding.parameters},
+                            ),
+                        },
+                        meta=elsewhere_in_search(),
+                    ),
+                    [
+                        *self.role_sections(binding),
+                        *(
+                            [(Group("norms", "norms-that-bind-you", label=_("The norms")), norms)]
+                            if norms
+                            else []
+                        ),
+                    ],
+                    row_id=_row_id,
+                )
+            )
+        return pages
+
+    def filters(self, channels: Sequence[Term], categories: Collection[str]) -> Filters:
+        """What a list can be narrowed by, in the reader's language (`assets/handbook.js`)."""
+        _ = self._
+        return Filters(
+            tuple((c.id, self.text(c.title)) for c in channels),
+            tuple(
+                (c.id, self.text(c.title))
+                for c in self.handbook.taxonomy["categories"]
+                if c.id in categories
+            ),
+            (("in-force", _("In force")), ("coming", _("Coming"))),
+        )
 
     def nav(self) -> list[NavEntry]:
         """Paths only: each page's title comes from its own (escaped) metadata."""
         handbook = self.handbook
+        roles = self.role_bindings()
+        jobs: list[NavEntry] = (
+            [{self._("Your job"): ["roles/index.md", *(f"roles/{r}.md" for r in roles)]}]
+            if roles
+            else []
+        )
         return [
             "index.md",
+            *jobs,
             {
                 self._("Values"): [
                     "values/index.md",
@@ -401,6 +713,42 @@ class Planner:
             },
             "norms/index.md",
         ]
+
+
+HOME_VALUES = 24
+"""Values the home page describes; beyond them it links to the list of all values."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The choices of a list's filter: (key, words) pairs."""
+
+    channels: tuple[tuple[str, str], ...]
+    categories: tuple[tuple[str, str], ...]
+    states: tuple[tuple[str, str], ...]
+
+
+def _row_id(row: Any) -> str:
+    """The id a row of a list is known by (for the labels of its pages)."""
+    if isinstance(row, ParameterRow):
+        return row.parameter.id
+    if isinstance(row, NormView):
+        return row.norm.id
+    if isinstance(row, tuple) and row:
+        return _row_id(row[0])
+    identifier = getattr(row, "id", None)
+    if isinstance(identifier, str):
+        return identifier
+    parameter = getattr(row, "parameter", None)
+    return str(getattr(parameter, "id", ""))
+
+
+def _label(parts: Sequence[Part[Group, Any]], row_id: Callable[[Any], str]) -> str:
+    rows = [row for part in parts for row in part.rows]
+    if not rows:
+        return ""
+    first, last = row_id(rows[0]), row_id(rows[-1])
+    return first if first == last else f"{first}\u2009\u2013\u2009{last}"
 
 
 def site_url(path: str, directory_urls: bool) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -55,8 +56,48 @@ class PdfError(Exception):
     """Chromium is missing or could not print the page."""
 
 
+_PART = re.compile(
+    r'<a [^>]*?data-hb-part[^>]*?href="([^"]*)"|<a [^>]*?href="([^"]*)"[^>]*?data-hb-part'
+)
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+_APPEND = """(parts) => {
+  const article = document.querySelector("article.md-content__inner");
+  for (const part of parts) article.insertAdjacentHTML("beforeend", part);
+  for (const style of document.querySelectorAll('style[media="print"]')) {
+    if (style.textContent.includes("@bottom")) style.remove();  // the PDF has its own footer
+  }
+}"""
+
+
+def parts_of(page: Path) -> list[Path]:
+    """The built pages a printed document is made of: `page`, then each page it lists as one
+    of its parts (`data-hb-part`: the print page's values, a paged list's later pages), in
+    order. No single page of the site holds a whole handbook of ten thousand norms; the PDF
+    does."""
+    text = page.read_text(encoding="utf-8")
+    found = [page.resolve()]
+    for match in _PART.finditer(text):
+        target = html.unescape(match.group(1) or match.group(2)).partition("#")[0]
+        if not target:
+            continue
+        path = (page.parent / target).resolve()
+        if path.is_dir() or target.endswith("/"):
+            path = path / "index.html"
+        if path not in found:
+            found.append(path)
+    return found
+
+
 def print_pdf(page: Path, out: Path, footer: str, created: dt.datetime | None = None) -> Path:
-    """Print the HTML file `page` to `out`; `footer` (plain text) goes on every page.
+    """Print the HTML file `page` and its parts (`parts_of`) as one PDF to `out`."""
+    return print_pdfs([(page, out)], footer, created)[0]
+
+
+def print_pdfs(
+    documents: Sequence[tuple[Path, Path]], footer: str, created: dt.datetime | None = None
+) -> list[Path]:
+    """Print each (page, PDF) pair, all in one run of Chromium; `footer` (plain text) goes on
+    every sheet.
 
     `created` (the commit's or the release's date) replaces the clock in the PDF's dates, so
     that the same site prints the same bytes."""
@@ -64,13 +105,13 @@ def print_pdf(page: Path, out: Path, footer: str, created: dt.datetime | None = 
 
     if not Path(CHROMIUM).is_file():
         raise PdfError(f"no Chromium at {CHROMIUM}; install Debian's chromium package")
-    out.parent.mkdir(parents=True, exist_ok=True)
     template = (
         '<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;'
         'justify-content:space-between;font-family:sans-serif">'
         f"<span>{html.escape(footer)}</span>"
         '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
     )
+    written = []
     try:
         with sync_playwright() as playwright:
             # In UTC, the dates' zone is always `+00'00'`, whatever the machine's zone.
@@ -78,24 +119,40 @@ def print_pdf(page: Path, out: Path, footer: str, created: dt.datetime | None = 
                 executable_path=CHROMIUM, args=_ARGS, env={**os.environ, "TZ": "UTC"}
             )
             try:
-                tab = browser.new_page()
-                tab.goto(page.resolve().as_uri(), wait_until="load")
-                tab.emulate_media(media="print")
-                tab.evaluate(_SELF_CONTAINED)
-                printed = tab.pdf(
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=template,
-                    margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
-                )
+                for page, out in documents:
+                    parts = parts_of(page)
+                    tab = browser.new_page()
+                    tab.goto(parts[0].as_uri(), wait_until="load")
+                    tab.emulate_media(media="print")
+                    tab.evaluate(_APPEND, [_article(part) for part in parts[1:]])
+                    tab.evaluate(_SELF_CONTAINED)
+                    printed = tab.pdf(
+                        format="A4",
+                        print_background=True,
+                        display_header_footer=True,
+                        header_template="<span></span>",
+                        footer_template=template,
+                        margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+                    )
+                    tab.close()
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(printed if created is None else dated(printed, created))
+                    written.append(out)
             finally:
                 browser.close()
     except Error as error:
         raise PdfError(str(error)) from None
-    out.write_bytes(printed if created is None else dated(printed, created))
-    return out
+    except OSError as error:
+        raise PdfError(f"{error.filename or ''}: {error.strerror or error}") from None
+    return written
+
+
+def _article(page: Path) -> str:
+    """The content of a built page: what is inside its article, without the theme around it."""
+    found = _ARTICLE.search(page.read_text(encoding="utf-8"))
+    if found is None:
+        raise PdfError(f"{page}: no article to print in this page")
+    return found.group(1)
 
 
 def dated(pdf: bytes, created: dt.datetime) -> bytes:

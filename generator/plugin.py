@@ -46,6 +46,7 @@ from generator.i18n import translations
 from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
 from generator.model import Handbook
+from generator.pages import site_url
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -72,7 +73,6 @@ log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
 SCRIPT = "assets/handbook.js"
 PDF_VARIABLE = "HANDBOOK_PDF"
-PDF_FILE = "audit/downloads/handbook.pdf"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
 SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
     # lunr language and the pipeline steps kept. Material adds a wildcard to every word typed,
@@ -136,7 +136,7 @@ def build_date() -> dt.date:
 Unindexed = tuple[Page, str, dict[str, Any]]
 """A page, its content and its `search` metadata as they were when it would have been indexed."""
 
-LATE_PAGES = ("audit/", "checklists/", PRINT_PAGE)
+LATE_PAGES = ("audit/", "checklists/", "print/")
 
 
 class HandbookConfig(Config):
@@ -270,7 +270,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         needs the model alone, and forked before the pages are rendered it starts smaller."""
         self._stop_helpers()
         if self._use_helpers():
-            self.exports_helper = Helper(list(exports(handbook, language).items()))
+            self.exports_helper = Helper(list(exports(handbook, language, build_date()).items()))
             self.exports_helper.start()
             self.helpers.append(self.exports_helper)
 
@@ -352,7 +352,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     f"docs/{path} is also generated from the standards; rename or remove it"
                 )
             inclusion = (
-                InclusionLevel.NOT_IN_NAV if path == PRINT_PAGE else InclusionLevel.UNDEFINED
+                InclusionLevel.NOT_IN_NAV
+                if path in self.rendered.unlisted
+                else InclusionLevel.UNDEFINED
             )
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.rendered.files.items():
@@ -524,6 +526,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # 30 MB at 10,000 norms, held twice while Material's search plugin writes it).
         deferring = self._deferring()
         rendered = self.rendered
+        documents = rendered.documents if rendered is not None else {}
         if not deferring:  # `mkdocs serve` completes deferred pages with them later
             self.rendered = None
         try:
@@ -565,13 +568,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.deferred.end_build()
         if os.environ.get(PDF_VARIABLE) != "1" or self._deferring():
             return
-        from generator.pdf import PdfError, print_pdf, source_date
+        from generator.pdf import PdfError, print_pdfs, source_date
 
         site = Path(config.site_dir)
         version = os.environ.get("MIKE_DOCS_VERSION", "")
         footer = " · ".join(part for part in (config.site_name, version) if part)
+        built = [
+            (site / site_url(pages[0], self.directory_urls), site / pdf)
+            for pdf, pages in documents.items()
+            if pages
+        ]
         try:
-            print_pdf(site / "print" / "index.html", site / PDF_FILE, footer, source_date())
+            print_pdfs(
+                [(page / "index.html" if page.is_dir() else page, pdf) for page, pdf in built],
+                footer,
+                source_date(),
+            )
         except PdfError as error:
             raise PluginError(f"the PDF could not be printed: {error}") from None
 

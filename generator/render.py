@@ -14,6 +14,7 @@ is written, so the whole site's HTML is never in memory at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -32,6 +33,7 @@ import markupsafe
 from generator import mdtext
 from generator.audit import audit
 from generator.auditpages import (
+    DOWNLOADS,
     MANIFEST,
     audit_nav,
     downloads,
@@ -39,11 +41,12 @@ from generator.auditpages import (
     heat,
     manifest_hash,
     plan_audit,
+    role_pdf,
     score,
     wrap,
 )
 from generator.blockfile import copy_bytes
-from generator.changespage import changes_nav, plan_changes, plan_print
+from generator.changespage import changes_nav, plan_changes, plan_print, print_value_page
 from generator.diagnostics import Diagnostic
 from generator.exports import manifest_json
 from generator.i18n import translations
@@ -167,6 +170,10 @@ class Rendered:
     token: str
     later: Later | None = None
     directory_urls: bool = True
+    unlisted: frozenset[str] = frozenset()
+    """Pages reached from other pages, not from the navigation (a list's later pages)."""
+    documents: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """The PDFs to print (path in the site → the pages printed into it, in order)."""
 
     def html(
         self, path: str, converted: str, made: Sequence[str] | None = None, *, fill: bool = True
@@ -343,7 +350,9 @@ def render_handbook(
     `check` found in the handbook on `today`, if it was checked already."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
-    planner = Planner(handbook, link(handbook), lang, messages, directory_urls=directory_urls)
+    planner = Planner(
+        handbook, link(handbook), lang, messages, directory_urls=directory_urls, today=today
+    )
     environment = make_environment(override, compiled=compiled)
     html_environment = make_environment(override, html=True, compiled=compiled)
     for env in (environment, html_environment):
@@ -355,12 +364,16 @@ def render_handbook(
             number=planner.number,
             measure=planner.measure,
             score=lambda parameter: score(planner, parameter),
+            state=planner.state,
+            overdue=planner.overdue,
+            has_roles=bool(handbook.taxonomy.get("roles")),
+            print_value=print_value_page,
         )
     files = {f"assets/{name}": _asset(name) for name in ASSETS}
     token = "hb" + secrets.token_hex(12)
     later = None
     if later_exports:
-        makers = exports(handbook, lang)
+        makers = exports(handbook, lang, today)
         later = Later(
             makers,
             lambda size: planner._("%(size)s bytes") % {"size": planner.number(size)},
@@ -369,7 +382,7 @@ def render_handbook(
         files.update(dict.fromkeys(makers, b""))
         files[MANIFEST] = manifest_json(handbook)
     else:
-        files.update(downloads(handbook, lang))
+        files.update(downloads(handbook, lang, today))
     history = releases or ReleaseContext((), None, None, None)
     published = manifest_hash(files)
     changes, release_files = plan_changes(planner, history, published)
@@ -385,8 +398,9 @@ def render_handbook(
             later=later.paths if later is not None else (),
             published_hash=published,
         ),
-        plan_print(planner, history, published, today),
+        *plan_print(planner, history, published, today),
     ]
+    documents = _documents(planner, plan) if pdf else {}
     pages: dict[str, str] = {}
     blocks: dict[str, Sequence[Block]] = {}
     html_blocks = html_environment.get_template(BLOCKS)
@@ -401,6 +415,9 @@ def render_handbook(
             "h": html_blocks.make_module({"url": planner.href_from(page.path), "once": _Once()}),
             "block": placed.add,
             "later_size": later.size_token if later is not None else _no_later_file,
+            "pdf": role_pdf(page.context["role"].id)
+            if page.template == "role.md.j2" and pdf
+            else None,
             **page.context,
         }
         pages[page.path] = _front_matter(page) + _tidy(template.render(context))
@@ -415,7 +432,27 @@ def render_handbook(
         token=token,
         later=later,
         directory_urls=directory_urls,
+        unlisted=frozenset(page.path for page in plan if not page.listed),
+        documents=documents,
     )
+
+
+def _documents(planner: Planner, plan: Sequence[Page]) -> dict[str, tuple[str, ...]]:
+    """The PDFs a release prints, each as the pages it is printed from, in order: the whole
+    handbook from the print pages, and each job's rules from its role's pages."""
+    documents = {
+        f"{DOWNLOADS}/handbook.pdf": tuple(
+            page.path for page in plan if page.path.startswith("print/")
+        )
+    }
+    for role in planner.role_bindings():
+        first = f"roles/{role}.md"
+        documents[role_pdf(role)] = tuple(
+            page.path
+            for page in plan
+            if page.path == first or page.path.startswith(f"roles/{role}/")
+        )
+    return documents
 
 
 def _no_later_file(path: str) -> markupsafe.Markup:

@@ -150,6 +150,19 @@ def audit_text(result: Audit, title: str) -> str:
         f"  {result.cells_covered} cells covered; {len(empty)} required cell"
         f"{'' if len(empty) == 1 else 's'} empty" + (" (marked *)" if empty else "")
     )
+    if result.roles:
+        lines += ["", "coverage by job: active parameters that bind it per moment of truth"]
+        channels = [channel.id for channel, _ in result.roles[0].cells]
+        width = max(len(c) for c in channels) + 1
+        name = max(14, *(len(job.role.id) + 1 for job in result.roles))
+        lines.append(" " * (name + 2) + "".join(f"{c:>{width}}" for c in channels))
+        for job in result.roles:
+            marks = "".join(
+                f"{('-' if count is None else str(count) + ('' if count else '*')):>{width}}"
+                for _, count in job.cells
+            )
+            lines.append(f"  {job.role.id:<{name}}{marks}")
+        lines.append("  (- the job does not work there; * no parameter binds it)")
     lines += ["", "gaps"]
     gaps: list[tuple[str, tuple[str, ...]]] = [
         ("values without norms", tuple(v.id for v in result.values_without_norms)),
@@ -195,6 +208,16 @@ def audit_json(result: Audit, title: str) -> str:
                 "required": cell.required,
             }
             for cell in result.cells
+        ],
+        "coverage_by_role": [
+            {
+                "role": row.role.id,
+                "channel": channel.id,
+                "parameters": count,
+            }
+            for row in result.roles
+            for channel, count in row.cells
+            if count is not None
         ],
         "gaps": {
             "values_without_norms": [v.id for v in result.values_without_norms],

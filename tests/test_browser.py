@@ -24,6 +24,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from generator.load import load_handbook
 from tests.conftest import ROOT, git, init_repository, run_cli
 from tests.hostile import write_hostile_standards
 
@@ -49,6 +50,9 @@ PAGE_KINDS = {
     "graph": "audit/graph/",
     "downloads": "audit/downloads/",
     "checklist": "checklists/phone/",
+    "roles": "roles/",
+    "role": "roles/contact-centre/",
+    "role checklist": "checklists/delivery/phone/",
     "about": "about/",
     "print": "print/",
 }
@@ -360,6 +364,31 @@ def test_each_release_offers_a_pdf_of_the_whole_handbook(
     assert pdf.startswith(b"%PDF-")
     # A cover and contents, then a page or more for every norm in force.
     assert _page_count(pdf) > 35
+    if language == "en":
+        # No page of the site holds the whole handbook; the PDF does, from its print parts.
+        text = " ".join(sheet.extract_text() for sheet in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        in_force = {
+            n.id
+            for n in load_handbook(ROOT / "standards").handbook.norms  # type: ignore[union-attr]
+            if n.status == "active"
+        }
+        assert {norm for norm in in_force if norm not in text} == set()
+
+
+def test_each_release_offers_a_pdf_of_each_jobs_rules(page: Page, site: str) -> None:
+    page.goto(_url(site, "en", "roles/delivery/"))
+    expect(page.locator("article a[href$='audit/downloads/roles/delivery.pdf']")).to_have_text(
+        "this job's rules"
+    )
+    texts = {}
+    for role in ("delivery", "contact-centre"):
+        response = page.request.get(_url(site, "en", f"audit/downloads/roles/{role}.pdf"))
+        assert response.ok, role
+        reader = pypdf.PdfReader(io.BytesIO(response.body()))
+        texts[role] = " ".join(sheet.extract_text() for sheet in reader.pages)
+        assert "Meridian Service Standards · 1.1" in texts[role]
+    assert "NRM-018" in texts["delivery"] and "NRM-018" not in texts["contact-centre"]
+    assert "PAR-068" in texts["contact-centre"] and "PAR-068" not in texts["delivery"]
 
 
 @pytest.mark.parametrize("path", ["values/val-004/", "channels/phone/", "checklists/phone/"])
@@ -423,3 +452,92 @@ def test_the_site_works_opened_from_disk(
     tab.wait_for_url(re.compile(r"/en/index\.html$"))
     _search(tab, "unannounced")
     local.close()
+
+
+def test_a_reader_picks_their_job_on_the_home_page_and_narrows_its_rules(
+    page: Page, site: str
+) -> None:
+    page.goto(_url(site, "en", ""))
+    page.locator(".hb-roles").get_by_role("link", name="Delivery and installation crews").click()
+    page.wait_for_url(re.compile(r"/en/1\.1/roles/delivery/$"))
+    expect(page.locator("h1")).to_have_text("Delivery and installation crews")
+    rows = page.locator("tr[data-hb-row]")
+    total = rows.count()
+    assert total > 20
+    form = page.locator("form[data-hb-filter]")
+    expect(form).to_be_visible()  # the script shows the filter; without it the page is whole
+    form.locator("select[name=channel]").select_option("phone")
+    visible = page.locator("tr[data-hb-row]:visible")
+    on_phone = visible.count()
+    assert 0 < on_phone < total
+    for cell in visible.locator("td:first-child span[id]").all():
+        assert (
+            page.locator(
+                f"tr[data-hb-row][data-hb-channel=phone] span[id='{cell.get_attribute('id')}']"
+            ).count()
+            == 1
+        )
+    expect(page.locator("h2#written")).to_be_hidden()  # a heading over nothing left is hidden
+    form.locator("select[name=category]").select_option("speed")
+    narrowed = page.locator("tr[data-hb-row]:visible")
+    assert 0 < narrowed.count() <= on_phone
+    for row in narrowed.all():
+        assert row.get_attribute("data-hb-channel") == "phone"
+        assert row.get_attribute("data-hb-category") == "speed"
+    expect(form.locator("output")).to_contain_text(
+        f"of {rows.count() + page.locator('li[data-hb-row]').count()} shown"
+    )
+    form.locator("select[name=channel]").select_option("")
+    form.locator("select[name=category]").select_option("")
+    assert page.locator("tr[data-hb-row]:visible").count() == total
+    page.get_by_role("link", name="Phone and video").first.click()
+    page.wait_for_url(re.compile(r"/checklists/delivery/phone/$"))
+    expect(page.locator("h1")).to_contain_text("Delivery and installation crews")
+
+
+def test_without_script_a_role_page_is_the_whole_list(browser: Browser, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(_url(site, "en", "roles/contact-centre/"))
+    expect(tab.locator("form[data-hb-filter]")).to_be_hidden()
+    assert (
+        tab.locator("tr[data-hb-row]").count()
+        == tab.locator("tr[data-hb-row]:visible").count()
+        > 20
+    )
+    context.close()
+
+
+def test_the_filter_works_opened_from_disk(
+    browser: Browser, example_project: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "offline"
+    shutil.copytree(example_project, project, ignore=shutil.ignore_patterns("site"))
+    assert run_cli("build", "--offline", cwd=project).code == 0
+    tab = browser.new_page()
+    tab.goto((project / "site" / "en" / "index.html").as_uri())
+    tab.locator(".hb-roles").get_by_role("link", name="Store staff").click()
+    tab.wait_for_url(re.compile(r"/en/roles/store\.html$"))
+    tab.locator("form[data-hb-filter] select[name=channel]").select_option("written")
+    shown = tab.locator("tr[data-hb-row]:visible")
+    assert shown.count() > 0
+    assert {row.get_attribute("data-hb-channel") for row in shown.all()} == {"written"}
+    tab.close()
+
+
+def test_an_old_link_to_a_norm_on_a_later_page_of_its_value_still_opens_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from benchmarks.synthetic import write
+
+    project = write(tmp_path / "synthetic", 100)
+    assert run_cli("build", cwd=project).code == 0
+    first = project / "site" / "values" / "val-0001" / "index.html"
+    moved = re.findall(r'data-hb-moved="(NRM-\d+)', first.read_text(encoding="utf-8"))
+    assert moved, "the synthetic value's 50 norms and 250 parameters fill two pages"
+    with _served(project / "site") as url:
+        tab = browser.new_page()
+        tab.goto(f"{url}values/val-0001/#{moved[-1]}")
+        tab.wait_for_url(re.compile(rf"/values/val-0001/2/#{moved[-1]}$"))
+        expect(tab.locator(f"[id='{moved[-1]}']")).to_be_visible()
+        tab.close()

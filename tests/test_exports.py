@@ -148,13 +148,14 @@ def test_every_active_norm_of_the_example_is_in_every_export(example: Handbook) 
 
 
 def test_json_fields_of_a_norm_and_a_parameter(small: Handbook) -> None:
-    data = traceability_json(small)
+    data = traceability_json(small, as_of=dt.date(2026, 1, 15))
     assert data.endswith(b"}\n")
     document = json.loads(data)
     assert document["handbook"] == {
         "title": "Small Handbook",
         "organisation": "Small Shop",
         "language": "en",
+        "as_of": "2026-01-15",
     }
     norm = next(n for n in document["norms"] if n["id"] == "NRM-002")
     assert norm == {
@@ -167,10 +168,20 @@ def test_json_fields_of_a_norm_and_a_parameter(small: Handbook) -> None:
         "channels": ["phone"],
         "audiences": ["external"],
         "factors": ["legislation"],
+        "roles": [],
         "effective": "2026-02-01",
         "review": "2027-02-01",
+        "standing": "coming",  # from 1 February, after the export's date
     }
     parameters = {p["id"]: p for p in document["parameters"]}
+    # PAR-003 implements only NRM-002, which is still to come; PAR-001 a norm in force.
+    assert (parameters["PAR-003"]["standing"], parameters["PAR-001"]["standing"]) == (
+        "coming",
+        "in-force",
+    )
+    undated = json.loads(traceability_json(small))
+    assert undated["handbook"]["as_of"] is None
+    assert {n["standing"] for n in undated["norms"]} == {None}
     assert parameters["PAR-002"]["measure"] == {
         "metric": "Seconds from eye contact to greeting",
         "unit": "s",
@@ -287,8 +298,8 @@ def test_xlsx_sheets_have_a_frozen_bold_filterable_header(example: Handbook) -> 
         width = {letter: d.width for letter, d in sheet.column_dimensions.items()}
         assert set(width) == {cell.column_letter for cell in sheet[1]}
         assert all(8 <= w <= 60 for w in width.values())
-    assert workbook["Norms"].auto_filter.ref == f"A1:K{len(example.norms) + 1}"
-    assert workbook["Parameters"].auto_filter.ref == f"A1:N{len(example.parameters) + 1}"
+    assert workbook["Norms"].auto_filter.ref == f"A1:M{len(example.norms) + 1}"
+    assert workbook["Parameters"].auto_filter.ref == f"A1:Q{len(example.parameters) + 1}"
 
 
 def test_xlsx_cells_join_lists_and_keep_dates_numbers_and_text(small: Handbook) -> None:

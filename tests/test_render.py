@@ -129,6 +129,8 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
         "index.md",
         "norms/index.md",
         "print/index.md",
+        "print/values/val-001.md",
+        "print/values/val-002.md",
         "values/index.md",
         "values/val-001.md",
         "values/val-002.md",

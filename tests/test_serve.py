@@ -43,7 +43,7 @@ def test_serve_rebuilds_when_a_standards_file_changes(small: Path) -> None:
         assert _wait_for(index, "We treat every customer as a welcome guest.", 30)
         # Pages that list everything again and the exports are made when first asked for:
         # whole, with the change, and with the sizes of the downloads.
-        printed = page(f"{site}/print/")
+        printed = page(f"{site}/print/values/val-001/")
         assert "We treat every customer as a welcome guest." in printed
         assert not re.search(r"<p>hb[0-9a-f]{24}-\d+</p>", printed)
         downloads = page(f"{site}/audit/downloads/")
@@ -92,8 +92,8 @@ def test_without_live_reload_every_page_is_whole_from_the_start(small: Path) -> 
     )
     try:
         site = f"http://127.0.0.1:{port}"
-        assert _wait_for(f"{site}/print/", "We treat every customer as a guest.", 60)
-        assert not re.search(r"<p>hb[0-9a-f]{24}-\d+</p>", page(f"{site}/print/"))
+        assert _wait_for(f"{site}/print/values/val-001/", "We treat every customer as a guest.", 60)
+        assert not re.search(r"<p>hb[0-9a-f]{24}-\d+</p>", page(f"{site}/print/values/val-001/"))
         assert "-size-" not in page(f"{site}/audit/downloads/")
         assert "a guest" in page(f"{site}/audit/downloads/traceability.json")
     finally:

@@ -85,6 +85,16 @@ def example() -> Handbook:
     return handbook
 
 
+def _list_pages(site: Path, first: str) -> Iterator[Tag]:
+    """The article of a list's first page, then of each later page (`paging.py`), in order."""
+    page = site / first
+    soup = _page(page.parent, page.name)
+    yield _article(soup)
+    for link in soup.select("nav.hb-pager a[data-hb-part]"):
+        target = (page.parent / _attr(link, "href")).resolve() / "index.html"
+        yield _article(_page(target.parent, target.name))
+
+
 def _generated_pages(site: Path) -> Iterator[Path]:
     for folder in ("values", "channels", "categories", "norms"):
         yield from sorted((site / folder).rglob("index.html"))
@@ -135,12 +145,12 @@ def test_badges_name_each_channel_category_and_status_the_same_way_everywhere(
                     f"{section}/{term.id}",
                 )
             }
-    assert seen[("hb-badge--status", "active")] == {("In force", "")}
+    assert seen[("hb-badge--state", "in-force")] == {("In force", "")}
     norms_shown = _article(_page(example_site, "values/val-004/index.html")).select(
         "h3[id^='NRM-']"
     )
     statuses = _article(_page(example_site, "values/val-004/index.html")).select(
-        ".hb-badge--status-active"
+        ".hb-badge--state-in-force"
     )
     assert len(statuses) == len(norms_shown) > 0
 
@@ -428,7 +438,11 @@ def test_text_from_yaml_cannot_inject_markup_or_script(small: Path) -> None:
                     assert not str(value).strip().lower().startswith(("javascript:", "data:"))
         article = soup.find("article")
         assert article is not None
-        assert not article.find_all(["img", "iframe", "object", "embed", "form"]), page
+        assert not article.find_all(["img", "iframe", "object", "embed"]), page
+        for form in article.find_all("form"):  # only the template's own list filter
+            assert _attr(form, "class") == "hb-filter" and form.has_attr("data-hb-filter"), page
+            allowed = {"fieldset", "legend", "label", "select", "option", "output"}
+            assert {element.name for element in form.find_all(True)} <= allowed, page
         for svg in article.find_all("svg"):
             figure = svg.find_parent("figure")
             assert figure is not None and _attr(figure, "class") in {"hb-heatmap", "hb-graph"}
@@ -468,20 +482,23 @@ def test_matrix_has_a_row_for_every_active_norm_with_its_values_marked(
 def test_trace_up_lists_each_parameter_once_under_its_moment_of_truth(
     example_site: Path, example: Handbook
 ) -> None:
-    article = _article(_page(example_site, "audit/trace/index.html"))
     active_norms = {n.id: n for n in example.norms if n.status == "active"}
     found: dict[str, tuple[str, set[str], set[str]]] = {}
     channels = [c for c in example.taxonomy["channels"]]
-    headings = [h for h in article.find_all("h3") if _attr(h, "id").startswith("up-")]
-    assert [_attr(h, "id") for h in headings] == [f"up-{c.id}" for c in channels]
-    for channel in channels:
-        for table in (t for t in _section(article, f"up-{channel.id}") if t.name == "table"):
-            for tr in table.select("tbody tr"):
-                cells = tr.find_all("td")
-                parameter = cells[0].get_text(" ", strip=True).split(" ")[0]
-                assert parameter not in found
-                linked = [{a.get_text(strip=True) for a in cell.find_all("a")} for cell in cells]
-                found[parameter] = (channel.id, linked[3], linked[4])
+    headings: list[str] = []
+    for article in _list_pages(example_site, "audit/trace/index.html"):
+        ups = [h for h in article.find_all("h3") if _attr(h, "id").startswith("up-")]
+        headings += [_attr(h, "id") for h in ups if "(continued)" not in h.get_text()]
+        for heading in ups:
+            channel = _attr(heading, "id").removeprefix("up-")
+            for table in (t for t in _section(article, _attr(heading, "id")) if t.name == "table"):
+                for tr in table.select("tbody tr"):
+                    cells = tr.find_all("td")
+                    parameter = cells[0].get_text(" ", strip=True).split(" ")[0]
+                    assert parameter not in found
+                    linked = [{a.get_text(strip=True) for a in c.find_all("a")} for c in cells]
+                    found[parameter] = (channel, linked[3], linked[4])
+    assert headings == [f"up-{c.id}" for c in channels]
     expected = {}
     for p in example.parameters:
         if p.status != "active":
@@ -536,7 +553,7 @@ def test_checklist_has_a_line_for_every_measurable_parameter(
         tables = article.find_all("table")
         assert len(tables) == len({categories[line] for line in lines}) > 1
         for table in tables:
-            heading = table.find_previous("h3")
+            heading = table.find_previous("h2")
             assert isinstance(heading, Tag)
             in_table = {categories[_attr(span, "id")] for span in table.select("span[id]")}
             [category] = in_table
