@@ -5,6 +5,10 @@ process, as a user runs it (cold: nothing cached in memory), `--runs` times. The
 the median wall time, the peak resident memory of the process and the items handled per
 second.
 
+The `reading` step builds each size's handbook once and opens the largest page of each kind in
+headless Chromium (`benchmarks/reading.py`): a table per size of its bytes, elements and load
+time. With `--site DIR` it measures that built site instead (another checkout's build, say).
+
 With `--compare`, Doorstop and StrictDoc (pinned in `benchmarks/others.txt`, installed once into
 `.bench-venv/`, never test dependencies) check and publish the same handbook, converted into
 their formats by `benchmarks/others.py`, in the same run; the ratios of their medians to the
@@ -14,6 +18,8 @@ handbook's for the matching step follow the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import shutil
 import signal
@@ -22,12 +28,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.others import write_doorstop, write_strictdoc
 from benchmarks.synthetic import edit_one_file, write
 
-STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild", "serve")
+if TYPE_CHECKING:
+    from benchmarks.reading import Page, Reading
+
+STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild", "serve", "reading")
 DEFAULT_STEPS = ("validate", "build", "rebuild")
 REPOSITORY = Path(__file__).resolve().parent.parent
 OTHERS = REPOSITORY / "benchmarks" / "others.txt"
@@ -146,6 +157,72 @@ def _row(
     return median if ok else None
 
 
+def _reading_table(
+    caption: str,
+    pages: list[Page],
+    readings: Iterable[Reading],
+    timeout: float,
+    once_over: int | None,
+    runs: int,
+) -> None:
+    """Print the reading step's table for one site, a row as each page has been opened. A page
+    opened once (larger than `once_over` bytes) says so; a load stopped at the timeout shows as
+    "> N s", one that failed (a crashed tab) as "failed"."""
+    kind = max([len("page kind"), *(len(page.kind) for page in pages)])
+    path = max([len("largest page"), *(len(page.path) for page in pages)])
+    print(f"\n{caption}", flush=True)
+    print(
+        f"{'page kind':<{kind}} {'largest page':<{path}} {'KiB':>9} {'elements':>9} "
+        f"{'opens in s':>11}",
+        flush=True,
+    )
+    for row in readings:
+        if math.isnan(row.seconds):
+            shown = f"{'failed':>11}"
+        elif math.isinf(row.seconds):
+            shown = f"{f'> {timeout:g} s':>11}"
+        else:
+            shown = f"{row.seconds:11.2f}"
+        once = runs > 1 and once_over is not None and row.bytes > once_over
+        note = "  (1 load)" if once else ""
+        print(
+            f"{row.kind:<{kind}} {row.path:<{path}} {row.bytes / 1024:9.0f} {row.elements:9d} "
+            f"{shown}{note}",
+            flush=True,
+        )
+
+
+def _reading(args: argparse.Namespace, build: list[str], scratch: Path) -> None:
+    """The reading step: the largest page of each kind of each size's built handbook (or of the
+    site given with --site), counted and opened in Chromium; a table per site."""
+    from benchmarks.reading import largest_pages, read
+
+    once_over = None if args.once_over is None else int(args.once_over * 1_000_000)
+    loads = f"median of {args.runs} loads" if args.runs > 1 else "1 load"
+    if once_over is not None and args.runs > 1:
+        loads += f" (1 for a page over {args.once_over:g} MB)"
+
+    def table(caption: str, site: Path) -> None:
+        pages = largest_pages(site)
+        # Closed on any error too, while Python can still stop the browser and the server.
+        with contextlib.closing(read(site, pages, args.runs, args.load_timeout, once_over)) as rows:
+            _reading_table(caption, pages, rows, args.load_timeout, once_over, args.runs)
+
+    if args.site is not None:
+        table(f"reading: {args.site}, {loads}", args.site)
+        return
+    for size in args.sizes:
+        project = write(scratch / f"reading-{size}", size)
+        cache = Path(tempfile.mkdtemp(dir=scratch))
+        seconds, _, code, _ = _measure(build, project, args.timeout, cache)
+        if code != 0:
+            failed = f"> {args.timeout:g} s" if code == -9 else f"exit {code}"
+            print(f"\nreading: {size} norms: `handbook build` failed ({failed})", flush=True)
+            continue
+        table(f"reading: {size} norms (built in {seconds:.0f} s), {loads}", project / "site")
+        shutil.rmtree(project)  # the site of 10,000 norms takes some 400 MB
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -161,7 +238,29 @@ def main(argv: list[str] | None = None) -> int:
         "process, the second validation after one file changed (the time of that validation "
         "only; the peak memory of the whole process); serve: `handbook serve`, the seconds "
         "from saving one changed file to the server giving that value's page with the change "
-        "(the median of three saves; the peak memory of the server)",
+        "(the median of three saves; the peak memory of the server); reading: the largest "
+        "page of each kind of the built handbook, its KiB, elements and seconds to open in "
+        "Chromium (the median of --runs loads), a table per size",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="reading: measure this built site folder (the output of `handbook build`) instead "
+        "of building the synthetic handbooks",
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=180.0,
+        help="reading: seconds one page may take to open (default 180)",
+    )
+    parser.add_argument(
+        "--once-over",
+        type=float,
+        metavar="MB",
+        help="reading: open a page larger than this many megabytes (10^6 bytes) once, not "
+        "--runs times",
     )
     parser.add_argument(
         "--compare",
@@ -170,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         ".bench-venv/ from benchmarks/others.txt) and print the ratios",
     )
     args = parser.parse_args(argv)
+    if args.site is not None and "reading" not in args.steps:
+        parser.error("--site is for the reading step: add --steps reading")
+    if args.site is not None and not args.site.is_dir():
+        parser.error(f"--site {args.site}: no such folder")
+    timed_steps = [step for step in args.steps if step != "reading"]
     handbook = [sys.executable, "-m", "generator.cli"]
     commands = {
         "validate": [*handbook, "validate", "standards"],
@@ -190,18 +294,19 @@ def main(argv: list[str] | None = None) -> int:
     width = 14 if tools else 13
     medians: dict[tuple[int, str], float] = {}
     stopped: set[tuple[int, str]] = set()  # the other tools' steps that reached the timeout
-    print(
-        f"{'norms':>7} {'items':>7} {'step':<{width}} {'median s':>9} {'peak MiB':>9} "
-        f"{'items/s':>9}"
-    )
+    if timed_steps or tools:
+        print(
+            f"{'norms':>7} {'items':>7} {'step':<{width}} {'median s':>9} {'peak MiB':>9} "
+            f"{'items/s':>9}"
+        )
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as scratch:
-        for size in args.sizes:
+        for size in args.sizes if timed_steps or tools else []:
             project = write(Path(scratch) / f"n{size}", size)
             items = size + max(1, size // 50) + 5 * size
             warm = Path(tempfile.mkdtemp(dir=scratch))
             if "validate-edit" in args.steps:
                 _measure(commands["validate-edit"], project, args.timeout, warm)
-            for step in args.steps:
+            for step in timed_steps:
                 times, peaks, codes = [], [], []
                 for _ in range(args.runs):
                     cache = warm if step == "validate-edit" else Path(tempfile.mkdtemp(dir=scratch))
@@ -255,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     ratio = f"{medians[size, step] / medians[size, own]:.1f}x"
                 print(f"{size:>7} {step:<{width}} / {own:<8} {ratio}", flush=True)
+    if "reading" in args.steps:
+        with tempfile.TemporaryDirectory(prefix="handbook-bench-") as scratch:
+            _reading(args, commands["build"], Path(scratch))
     return 0
 
 

@@ -2,7 +2,9 @@
 
 N norms, N/50 values (at least one) and 5N parameters; each item has a title and about 300
 characters of text, realistic links (a fifth of the norms serve two values, every parameter
-implements one norm on one of its channels), spread over one file per value.
+implements one norm on one of its channels), spread over one file per value. Five roles (jobs),
+each working in some of the channels; every norm binds one to three of them that work in at
+least one of its channels, and its parameters inherit them.
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ WORDS = (
 )
 CHANNELS = ("face-to-face", "phone", "written")
 CATEGORIES = ("gestures", "vocabulary", "proxemics", "appearance", "speed", "safety")
+# Each role (job): its title and the channels it works in, in taxonomy order.
+ROLES = {
+    "store": ("Store staff", ("face-to-face", "phone")),
+    "contact-centre": ("Contact-centre agents", ("phone", "written")),
+    "delivery": ("Couriers", CHANNELS),
+    "back-office": ("Back office", ("written", "face-to-face")),
+    "team-leaders": ("Team leaders", CHANNELS),
+}
 
 TAXONOMY = """# yaml-language-server: $schema=../schemas/handbook.schema.json
 handbook:
@@ -89,7 +99,13 @@ categories:
   - {id: safety, title: Safety of communication}
 audiences:
   - {id: external, title: Customers}
-owners:
+roles:
+"""
+TAXONOMY += "".join(
+    f"  - {{id: {role}, title: {title}, channels: [{', '.join(works)}]}}\n"
+    for role, (title, works) in ROLES.items()
+)
+TAXONOMY += """owners:
   - {id: owner, title: Standards owner}
 methods:
   - {id: observation, title: Observation}
@@ -103,9 +119,19 @@ def _text(rng: random.Random, length: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _roles(rng: random.Random, channels: list[str]) -> list[str]:
+    """One to three roles, each working in one of `channels` (any role when none does)."""
+    fitting = [r for r, (_, works) in ROLES.items() if set(works) & set(channels)] or list(ROLES)
+    chosen = set(rng.sample(fitting, rng.randint(1, min(3, len(fitting)))))
+    return [r for r in ROLES if r in chosen]
+
+
 def write(target: Path, norms: int, seed: int = 7) -> Path:
     """Write a handbook project (mkdocs.yml, standards/, docs/) into `target`."""
     rng = random.Random(seed)
+    # Roles come from a generator of their own: the rest is what it was before roles existed,
+    # byte for byte, so that runs from before and after compare.
+    role_rng = random.Random(f"roles {seed}")
     standards = target / "standards"
     standards.mkdir(parents=True, exist_ok=True)
     (target / "docs").mkdir(exist_ok=True)
@@ -143,6 +169,7 @@ def write(target: Path, norms: int, seed: int = 7) -> Path:
             f"    traces_to: [{', '.join(f'VAL-{v:04d}' for v in dict.fromkeys(serves))}]",
             f"    channels: [{', '.join(channels)}]",
             "    audiences: [external]",
+            f"    roles: [{', '.join(_roles(role_rng, channels))}]",
             "    owner: owner",
             "    effective: 2026-01-01",
             "    review: 2099-01-01",

@@ -16,14 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
-_ARGS = [
+CHROMIUM_ARGS = (
+    # Without the background-networking flags Chromium keeps trying hosts this machine cannot
+    # reach; as root it needs --no-sandbox.
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-]
+)
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})")
@@ -116,7 +118,7 @@ def print_pdfs(
         with sync_playwright() as playwright:
             # In UTC, the dates' zone is always `+00'00'`, whatever the machine's zone.
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=_ARGS, env={**os.environ, "TZ": "UTC"}
+                executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), env={**os.environ, "TZ": "UTC"}
             )
             try:
                 for page, out in documents:

@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from benchmarks.others import write_doorstop, write_strictdoc
+from benchmarks.reading import count_elements, largest_pages, measure, page_kind
 from benchmarks.synthetic import write
 from generator.load import load_handbook
 from generator.yamlsource import parse_yaml
@@ -120,3 +122,57 @@ def test_the_strictdoc_documents_hold_a_requirement_per_item_with_its_parents(
     expected |= {parameter.id: list(parameter.traces_to) for parameter in handbook.parameters}
     assert parents == expected
     assert sum(text.count("[REQUIREMENT]") for text in documents.values()) == 602
+
+
+def test_reading_sorts_pages_into_kinds_with_ids_and_page_numbers_generalised() -> None:
+    kinds = {
+        "index.html": "home",
+        "404.html": None,
+        "values/val-0001/index.html": "values/*",
+        "channels/phone/index.html": "channels/*",
+        "channels/phone/2/index.html": "channels/*/N",
+        "norms/2/index.html": "norms/N",
+        "checklists/store/phone/index.html": "checklists/*/*",
+        "audit/trace/index.html": "audit/trace",
+        "audit/trace/3/index.html": "audit/trace/N",
+        "print/values/val-0001/index.html": "print/values/*",
+        "roles/store.html": "roles/*",
+    }
+    assert {path: page_kind(path) for path in kinds} == kinds
+    assert count_elements('<p>a<br/><b>x</b></p><script>"<div>"</script>') == 4
+
+
+def _tiny_site(site: Path) -> None:
+    pages = {
+        "404.html": "<p>missing</p>",
+        "values/val-001/index.html": "<p>v</p>" * 10,
+        "values/val-002/index.html": "<p>v</p>" * 50,
+        "channels/phone/2/index.html": "<ul><li>a</li></ul>",
+    }
+    for path, body in pages.items():
+        for root in (site, site / "en"):
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"<!doctype html><html><body>{body}</body></html>", "utf-8")
+    (site / "en" / "404.html").write_text("<p>missing</p>", encoding="utf-8")
+    (site / "index.html").write_text(
+        '<meta http-equiv="refresh" content="0; url=en/">', encoding="utf-8"
+    )
+
+
+def test_reading_takes_the_largest_page_of_each_kind_in_every_language(tmp_path: Path) -> None:
+    _tiny_site(tmp_path)
+    found = largest_pages(tmp_path)
+    assert [page.kind for page in found] == ["channels/*/N", "values/*"]
+    assert found[1].path.endswith("values/val-002/index.html")
+    assert found[1].bytes == (tmp_path / found[1].path).stat().st_size
+
+
+@pytest.mark.slow
+def test_reading_opens_each_page_in_chromium(tmp_path: Path) -> None:
+    _tiny_site(tmp_path)
+    rows = measure(tmp_path, runs=1)
+    assert [row.kind for row in rows] == ["channels/*/N", "values/*"]
+    assert all(0 < row.seconds < 30 and row.elements > 3 for row in rows)
+    [row] = measure(tmp_path / "en", runs=1, timeout=0.001)[:1]
+    assert row.seconds == float("inf")
