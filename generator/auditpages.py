@@ -225,7 +225,6 @@ def plan_audit(
                 _("Traceability matrix"),
                 {
                     "values": values,
-                    "parameters_of": parameters_of,
                     "as_grid": len(values) <= MATRIX_COLUMNS,
                     "values_of": {n.id: planner.norm_view(n).values for n in norms},
                 },
@@ -233,10 +232,14 @@ def plan_audit(
             ),
             [
                 (Group("value-norm", "value-norm", label=_("Value × norm")), norms),  # noqa: RUF001
-                (Group("norm-parameter", "norm-parameter", label=_("Norm × parameter")), norms),  # noqa: RUF001
+                (
+                    Group("norm-parameter", "norm-parameter", label=_("Norm × parameter")),  # noqa: RUF001
+                    [(n, parameters_of[n.id]) for n in norms],
+                ),
             ],
-            row_id=lambda norm: norm.id,
-            weight=lambda norm: 1 + len(parameters_of.get(norm.id, ())),
+            row_id=lambda row: row[0].id if isinstance(row, tuple) else row.id,
+            # A norm's row names each of its parameters.
+            weight=lambda row: 1 + len(row[1]) if isinstance(row, tuple) else 1,
         ),
         *planner.paged(
             Page(
@@ -285,7 +288,7 @@ def plan_audit(
                 {
                     # Laid out when the page is written (by a helper process in a build).
                     "overview": values if drawn <= OVERVIEW_NODES else None,
-                    "graph_of": lambda of, page: _graph(planner, list(of), page),
+                    "graph_of": lambda of, url: _graph(planner, list(of), url),
                 },
                 meta=elsewhere_in_search(),
             ),
@@ -308,16 +311,19 @@ def plan_audit(
     ]
     channels = handbook.taxonomy["channels"]
     checklists = [(c, _checklist(planner, c.id)) for c in channels]
-    roles = [
-        (
-            binding.role,
-            [
-                (c, _checklist(planner, c.id, binding.parameters))
-                for c in role_channels(binding.role, channels)
-            ],
+    of_channel = dict((c.id, rows) for c, rows in checklists)
+    roles = []
+    for binding in planner.role_bindings().values():
+        bound = {p.id for p in binding.parameters}
+        roles.append(
+            (
+                binding.role,
+                [
+                    (c, tuple(row for row in of_channel[c.id] if row.parameter.id in bound))
+                    for c in role_channels(binding.role, channels)
+                ],
+            )
         )
-        for binding in planner.role_bindings().values()
-    ]
     pages.append(
         Page(
             "checklists/index.md",
@@ -451,16 +457,11 @@ def _short(title: str, limit: int = 28) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def _checklist(
-    planner: Planner, channel: str, binding: Sequence[Parameter] | None = None
-) -> tuple[ChecklistRow, ...]:
-    """Measurable parameters in force on a channel (of those that bind a role, when given),
-    grouped by category in taxonomy order: what is still to come is not observed today."""
+def _checklist(planner: Planner, channel: str) -> tuple[ChecklistRow, ...]:
+    """Measurable parameters in force on a channel, grouped by category in taxonomy order:
+    what is still to come is not observed today."""
     links = planner.links
     parameters = links.active_parameters_of_channel.get(channel, ())
-    if binding is not None:
-        bound = {p.id for p in binding}
-        parameters = tuple(p for p in parameters if p.id in bound)
     rows = []
     for section in planner.sections(parameters, "categories"):
         for row in section.rows:
@@ -482,18 +483,22 @@ def _by_category(
     lines are numbered through the whole checklist): an observer watches one kind of behaviour
     at a time, and a table of thousands of lines was one block of tens of MB to render."""
     groups: list[tuple[Term, tuple[ChecklistRow, ...], int]] = []
+    grouped: dict[str, list[ChecklistRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.parameter.category, []).append(row)
     before = 0
     for category in planner.handbook.taxonomy["categories"]:
-        lines = tuple(row for row in rows if row.parameter.category == category.id)
+        lines = tuple(grouped.get(category.id, ()))
         if lines:
             groups.append((category, lines, before))
             before += len(lines)
     return groups
 
 
-def _graph(planner: Planner, values: list[Value], page: str) -> Graph:
+def _graph(
+    planner: Planner, values: list[Value], url: Callable[[Value | Norm | Parameter], str]
+) -> Graph:
     links = planner.links
-    url = planner.href_from(page)
     norms: dict[str, Norm] = {}
     parameters: dict[str, Parameter] = {}
     edges: list[tuple[str, str]] = []

@@ -159,7 +159,7 @@ def plan_print(
         {
             "edition": edition,
             "values": [(v, len(planner.own_norms(v))) for v in values],
-            "parts": [page.path for page in parts],
+            "part_pages": [page.path for page in parts],
         },
         meta=meta,
         listed=False,

@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generator.lifecycle import standing
 from generator.model import Handbook, Item, Measure, Norm, Parameter, Text, Value, id_order
-from generator.roles import item_roles
+from generator.roles import handbook_roles, item_roles
 
 Kind = Literal["value", "norm", "parameter"]
 Scalar = str | int | float | dt.date | None
@@ -136,6 +136,7 @@ def traceability_csv(
     standing columns are filled when the export is dated (`as_of`)."""
     lang = _language(handbook, language)
     norms = handbook.index.norms
+    every = [role.id for role in handbook_roles(handbook)]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -154,7 +155,9 @@ def traceability_csv(
                 _standing(parameter, norms, as_of) if parameter else "",
                 parameter.channel if parameter else "",
                 parameter.category if parameter else "",
-                " ".join(item_roles(bound, handbook)) if (bound := parameter or norm) else "",
+                " ".join(item_roles(bound, handbook, every))
+                if (bound := parameter or norm)
+                else "",
             )
         )
     # The byte order mark makes Excel read the file as UTF-8 instead of the locale's code page.
@@ -279,10 +282,11 @@ def _records(
     handbook: Handbook, lang: str, as_of: dt.date | None = None
 ) -> tuple[list[Record], list[Record], list[Record]]:
     """Values, norms and parameters as flat records in one language, in natural id order."""
+    every = [role.id for role in handbook_roles(handbook)]
     return (
         [_value(v, lang, handbook) for v in _by_id(handbook.values)],
-        [_norm(n, lang, handbook, as_of) for n in _by_id(handbook.norms)],
-        [_parameter(p, lang, handbook, as_of) for p in _by_id(handbook.parameters)],
+        [_norm(n, lang, handbook, as_of, every) for n in _by_id(handbook.norms)],
+        [_parameter(p, lang, handbook, as_of, every) for p in _by_id(handbook.parameters)],
     )
 
 
@@ -300,7 +304,13 @@ def _value(value: Value, lang: str, handbook: Handbook) -> Record:
     }
 
 
-def _norm(norm: Norm, lang: str, handbook: Handbook, as_of: dt.date | None = None) -> Record:
+def _norm(
+    norm: Norm,
+    lang: str,
+    handbook: Handbook,
+    as_of: dt.date | None = None,
+    every: Sequence[str] | None = None,
+) -> Record:
     return {
         "id": norm.id,
         "title": _text(norm.title, lang, handbook),
@@ -311,7 +321,7 @@ def _norm(norm: Norm, lang: str, handbook: Handbook, as_of: dt.date | None = Non
         "channels": norm.channels,
         "audiences": norm.audiences,
         "factors": norm.factors,
-        "roles": item_roles(norm, handbook),
+        "roles": item_roles(norm, handbook, every),
         "effective": norm.effective,
         "review": norm.review,
         "standing": _standing(norm, handbook.index.norms, as_of) or None,
@@ -319,7 +329,11 @@ def _norm(norm: Norm, lang: str, handbook: Handbook, as_of: dt.date | None = Non
 
 
 def _parameter(
-    parameter: Parameter, lang: str, handbook: Handbook, as_of: dt.date | None = None
+    parameter: Parameter,
+    lang: str,
+    handbook: Handbook,
+    as_of: dt.date | None = None,
+    every: Sequence[str] | None = None,
 ) -> Record:
     return {
         "id": parameter.id,
@@ -332,7 +346,7 @@ def _parameter(
         "category": parameter.category,
         "measure": _measure(parameter.measure, lang, handbook),
         "verification": parameter.verification,
-        "roles": item_roles(parameter, handbook),
+        "roles": item_roles(parameter, handbook, every),
         "effective": parameter.effective,
         "standing": _standing(parameter, handbook.index.norms, as_of) or None,
     }

@@ -21,7 +21,6 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
-from mkdocs.utils import get_relative_url
 
 from generator import mdtext
 from generator.lifecycle import coming_from
@@ -125,6 +124,9 @@ class Planner:
         self._value_parts: dict[str, list[list[Part[Group, Any]]]] = {}
         self._coming: dict[str, dt.date | None] = {}
         self._roles: dict[str, RoleBinding] | None = None
+        self._views: dict[str, NormView] = {}
+        self._measures: dict[int, str] = {}
+        self._rows: dict[str, ParameterRow] = {}
         self.homes = self._homes()
         self._dates: dict[dt.date, str] = {}
         self._numbers: dict[tuple[type, int | float], str] = {}
@@ -175,7 +177,15 @@ class Planner:
         return f"{self.number(value)}{unit}"
 
     def measure(self, measure: Measure) -> str:
-        """A measure in one line: 'Rings before pick-up: target 2 rings, at most 3 rings'."""
+        """A measure in one line: 'Rings before pick-up: target 2 rings, at most 3 rings'.
+        Made once per measure (by identity: each belongs to one parameter of the model, which
+        outlives the planner): a parameter is shown on up to ten pages."""
+        made = self._measures.get(id(measure))
+        if made is None:
+            made = self._measures[id(measure)] = self._measure(measure)
+        return made
+
+    def _measure(self, measure: Measure) -> str:
         _ = self._
         parts: list[str] = []
         if measure.target is not None:
@@ -277,10 +287,11 @@ class Planner:
 
         return url
 
-    def href_from(self, page: str) -> Url:
-        """Like `url_from`, for HTML, where MkDocs does not turn a link to a Markdown file
-        into the page's address: the link as the built site has it."""
-        here = site_url(page, self.directory_urls)
+    def href_from_root(self, root: str) -> Url:
+        """Like `url_from`, for HTML, where MkDocs does not turn a link to a Markdown file into
+        the page's address: the link as the built site has it, from the site's root marked by
+        `root`, which each page replaces by its own way up (`root_prefix`). The same link
+        for every page, so that a piece of HTML shared by many pages is made once."""
         known: dict[str, Markup] = {}
 
         def href(target: str | Value | Norm | Parameter) -> Markup:
@@ -290,8 +301,8 @@ class Planner:
                 path, fragment = self.homes[target.id][0], self.homes[target.id][1] or ""
             key = f"{path}#{fragment}"
             if key not in known:
-                relative = get_relative_url(site_url(path, self.directory_urls), here)
-                known[key] = mdtext.link(relative + (f"#{fragment}" if fragment else ""))
+                address = site_url(path, self.directory_urls).removeprefix("./")
+                known[key] = mdtext.link(root + address + (f"#{fragment}" if fragment else ""))
             return known[key]
 
         return href
@@ -346,6 +357,14 @@ class Planner:
         return norm.review is not None and norm.review < self.today
 
     def norm_view(self, norm: Norm) -> NormView:
+        """A norm as its pages show it; made once per norm (a norm is shown on its value's
+        page, in all norms, the matrix, the print view …)."""
+        view = self._views.get(norm.id)
+        if view is None:
+            view = self._views[norm.id] = self._norm_view(norm)
+        return view
+
+    def _norm_view(self, norm: Norm) -> NormView:
         parameters = self.links.active_parameters_of_norm.get(norm.id, ())
         by_channel = tuple(
             ChannelGroup(channel, group)
@@ -360,21 +379,32 @@ class Planner:
     def rows(self, parameters: Sequence[Parameter]) -> tuple[ParameterRow, ...]:
         """Table rows by parameter id, so that a printed checklist reads in a stable order."""
         return tuple(
-            ParameterRow(
-                p,
-                tuple(self.links.norms[n] for n in dict.fromkeys(p.traces_to) if n in self.homes),
-            )
+            self.row(p)
             for p in sorted(parameters, key=lambda p: id_order(p.id))
             if p.id in self.homes
         )
 
+    def row(self, parameter: Parameter) -> ParameterRow:
+        """A parameter with the published norms it implements; made once per parameter (it is
+        a row of several pages)."""
+        row = self._rows.get(parameter.id)
+        if row is None:
+            norms = dict.fromkeys(parameter.traces_to)
+            row = self._rows[parameter.id] = ParameterRow(
+                parameter, tuple(self.links.norms[n] for n in norms if n in self.homes)
+            )
+        return row
+
     def sections(self, parameters: Sequence[Parameter], by: str) -> tuple[Section, ...]:
         """Parameters grouped by the terms of `by` (categories or channels), in taxonomy order."""
         key = "category" if by == "categories" else "channel"
+        grouped: dict[str, list[Parameter]] = {}
+        for parameter in parameters:  # one pass, not one per term
+            grouped.setdefault(getattr(parameter, key), []).append(parameter)
         return tuple(
             Section(term, rows)
             for term in self.handbook.taxonomy[by]
-            if (rows := self.rows([p for p in parameters if getattr(p, key) == term.id]))
+            if (rows := self.rows(grouped.get(term.id, ())))
         )
 
     def paged(
@@ -583,6 +613,20 @@ class Planner:
                 row_id=lambda view: view.norm.id,
             )
         )
+        published = [p for p in handbook.parameters if p.id in self.homes]
+        pages.extend(
+            self.paged(
+                Page(
+                    "parameters/index.md",
+                    "parameters.md.j2",
+                    _("All behaviour parameters"),
+                    {"filters": self.filters(channels, {p.category for p in published})},
+                    meta=elsewhere_in_search(),
+                ),
+                [(Group("parameters", "parameters"), self.rows(published))],
+                row_id=_row_id,
+            )
+        )
         if roles:
             pages.extend(self.role_pages(roles))
         return pages
@@ -712,6 +756,7 @@ class Planner:
                 ]
             },
             "norms/index.md",
+            "parameters/index.md",
         ]
 
 
@@ -760,6 +805,15 @@ def site_url(path: str, directory_urls: bool) -> str:
     if posixpath.basename(stem) == "index":
         return (posixpath.dirname(stem) or ".") + "/"
     return stem + "/"
+
+
+def root_prefix(page: str, directory_urls: bool) -> str:
+    """The way up from the page of the Markdown file `page` to the site's root (`../../` from
+    `channels/phone/`), or `./` at the root itself."""
+    here = site_url(page, directory_urls)
+    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    depth = 0 if folder in ("", ".") else folder.count("/") + 1
+    return "../" * depth or "./"
 
 
 def _value_page(value: Value) -> str:

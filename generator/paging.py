@@ -21,11 +21,12 @@ from typing import Generic, TypeVar
 G = TypeVar("G")
 R = TypeVar("R")
 
-ROWS_PER_PAGE = 250
+ROWS_PER_PAGE = 500
 """Units on one page: a parameter's row, a norm's row, a box of the graph; a norm shown with
-its parameters counts one and one more per parameter. Sized so that the largest page kind (a
-value's norms in full, about 1.6 KB of HTML a unit) stays well under 1 MiB and a few thousand
-elements, which Chromium opens in about a second on a small machine."""
+its parameters counts one and one more per parameter. Sized by measurement (`make bench`,
+docs/performance.md): at 500 the heaviest page kinds stay near half a megabyte and open in
+Chromium in about a second on a small machine, while halving the pages of 250 saves the
+build a tenth of its time at 10,000 norms."""
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def build_pages(
     language: str | None = None,
     pdf: bool = False,
     cache: FileCache[LoadedFile] | None = None,
+    store: ParseStore | None = None,
     directory_urls: bool = True,
     later_exports: bool = False,
     validated: Callable[[Handbook, str], None] | None = None,
@@ -109,7 +110,7 @@ def build_pages(
     # `handbook validate` of a small handbook takes to run, and it never renders.
     from generator.render import render_handbook
 
-    validation = validate(standards, today=today, cache=cache)
+    validation = validate(standards, today=today, cache=cache, store=store)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
     if validated is not None:

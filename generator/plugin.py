@@ -47,6 +47,7 @@ from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
 from generator.model import Handbook
 from generator.pages import site_url
+from generator.parsecache import ParseStore, cache_folder
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -136,7 +137,10 @@ def build_date() -> dt.date:
 Unindexed = tuple[Page, str, dict[str, Any]]
 """A page, its content and its `search` metadata as they were when it would have been indexed."""
 
-LATE_PAGES = ("audit/", "checklists/", "print/")
+HELPER_SHARE = 0.65
+"""The share of the pages' HTML blocks (by their rows) the blocks helper makes: those of the
+pages MkDocs writes last. More than half, because this process also validates, renders the
+Markdown, and converts, themes, indexes and writes every page (measured at 10,000 norms)."""
 
 
 class HandbookConfig(Config):
@@ -210,8 +214,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 releases=release_context(standards, self.config.site_branch, language or ""),
                 language=language,
                 pdf=os.environ.get(PDF_VARIABLE) == "1",
-                # Only `mkdocs serve` validates again; a single build need not keep every file.
+                # Only `mkdocs serve` validates again; a single build need not keep every file,
+                # and parses as `handbook validate` does: on both cores, keeping what it parsed.
                 cache=self.files if self.command == "serve" else None,
+                store=ParseStore(cache_folder(standards)) if self.command != "serve" else None,
                 directory_urls=self.directory_urls,
                 later_exports=True,
                 validated=self._start_exports_helper,
@@ -282,7 +288,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if rendered.later is not None and self.exports_helper is not None:
             rendered.later.source = self.exports_helper.result_file
             rendered.later.sizer = self.exports_helper.size
-        late = [path for path in rendered.blocks if path.startswith(LATE_PAGES)]
+        late = rendered.last_pages(HELPER_SHARE)
         if late:
             self.blocks_helper = Helper([(path, _blocks_job(rendered, path)) for path in late])
             self.blocks_helper.start()

@@ -50,8 +50,8 @@ from generator.changespage import changes_nav, plan_changes, plan_print, print_v
 from generator.diagnostics import Diagnostic
 from generator.exports import manifest_json
 from generator.i18n import translations
-from generator.model import Handbook
-from generator.pages import NavEntry, Page, Planner, site_url
+from generator.model import Handbook, Parameter
+from generator.pages import NavEntry, NormView, Page, Planner, root_prefix, site_url
 from generator.releases import ReleaseContext
 from generator.trace import link
 
@@ -73,13 +73,21 @@ class Blocks:
     YAML can stand for one: the reader sees the text, never a block in its place.
     """
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, root: str, prefix: str) -> None:
         self.token = token
+        self.root = root
+        self.prefix = prefix
         self.calls: list[Block] = []
 
     def add(self, macro: Callable[..., str], *arguments: Any) -> markupsafe.Markup:
-        self.calls.append(functools.partial(macro, *arguments))
+        self.calls.append(functools.partial(_placed, self.root, self.prefix, macro, arguments))
         return markupsafe.Markup(f"\n\n{self.token}-{len(self.calls) - 1}\n\n")
+
+
+def _placed(root: str, prefix: str, macro: Callable[..., str], arguments: Sequence[Any]) -> str:
+    """A block's HTML on its page: its links from the site's root made relative to the page
+    (`Planner.href_from_root`)."""
+    return str(macro(*arguments)).replace(root, prefix)
 
 
 class Later:
@@ -170,6 +178,9 @@ class Rendered:
     token: str
     later: Later | None = None
     directory_urls: bool = True
+    costs: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    """Each page's rows (`paging.py` units), in the order MkDocs writes the pages: what its
+    HTML blocks cost to make."""
     unlisted: frozenset[str] = frozenset()
     """Pages reached from other pages, not from the navigation (a list's later pages)."""
     documents: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
@@ -200,6 +211,20 @@ class Rendered:
         html = re.sub(rf"<p>{self.token}-(\d+)</p>", swap, converted)
         _check_placed(path, len(blocks), placed)
         return html
+
+    def last_pages(self, share: float) -> list[str]:
+        """The pages with HTML blocks that MkDocs writes last, holding `share` of the rows of
+        all of them: a helper process makes their blocks while MkDocs writes the others."""
+        paths = [path for path in self.costs if self.blocks.get(path)]
+        total = sum(self.costs[path] for path in paths)
+        taken: list[str] = []
+        made = 0
+        for path in reversed(paths):
+            if made >= share * total:
+                break
+            taken.append(path)
+            made += self.costs[path]
+        return taken[::-1]
 
     def let_go(self, path: str) -> None:
         """Forget the page's blocks once its HTML is made: what they hold (the views of
@@ -317,6 +342,9 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=compiled.store("html" if html else "markdown") if compiled else None,
+        # An environment lives for one render (`mkdocs serve` makes new ones for a rebuild):
+        # no need to look at each template file again for each of thousands of pages.
+        auto_reload=False,
     )
     environment.policies["ext.i18n.trimmed"] = True
     environment.filters["paragraphs"] = mdtext.paragraphs
@@ -363,7 +391,7 @@ def render_handbook(
             date=planner.date,
             number=planner.number,
             measure=planner.measure,
-            score=lambda parameter: score(planner, parameter),
+            score=functools.partial(_scored, planner, {}),
             state=planner.state,
             overdue=planner.overdue,
             has_roles=bool(handbook.taxonomy.get("roles")),
@@ -404,15 +432,21 @@ def render_handbook(
     pages: dict[str, str] = {}
     blocks: dict[str, Sequence[Block]] = {}
     html_blocks = html_environment.get_template(BLOCKS)
+    # One module for every page: its links are made from the root (`href_from_root`), so a
+    # badge or a row is the same HTML on every page, and made once.
+    root = f"{token}-root/"
+    href = planner.href_from_root(root)
+    shared = html_blocks.make_module({"url": href, "once": _Once()})
     for page in plan:
         template = environment.get_template(page.template)
-        placed = Blocks(token)
+        placed = Blocks(token, root, root_prefix(page.path, directory_urls))
         context: dict[str, Any] = {
             "handbook": handbook,
             "settings": handbook.settings,
             "page_path": page.path,
             "url": planner.url_from(page.path),
-            "h": html_blocks.make_module({"url": planner.href_from(page.path), "once": _Once()}),
+            "h": shared,
+            "href": href,
             "block": placed.add,
             "later_size": later.size_token if later is not None else _no_later_file,
             "pdf": role_pdf(page.context["role"].id)
@@ -432,6 +466,7 @@ def render_handbook(
         token=token,
         later=later,
         directory_urls=directory_urls,
+        costs={page.path: _cost(page) for page in plan},
         unlisted=frozenset(page.path for page in plan if not page.listed),
         documents=documents,
     )
@@ -453,6 +488,27 @@ def _documents(planner: Planner, plan: Sequence[Page]) -> dict[str, tuple[str, .
             if page.path == first or page.path.startswith(f"roles/{role}/")
         )
     return documents
+
+
+def _scored(planner: Planner, made: dict[str, str], parameter: Parameter) -> str:
+    """A checklist line's scoring, made once per parameter (it is on several checklists)."""
+    if parameter.id not in made:
+        made[parameter.id] = score(planner, parameter)
+    return made[parameter.id]
+
+
+def _cost(page: Page) -> int:
+    """A page's rows, a norm shown with its parameters counting one and one per parameter."""
+    cost = 1
+    for part in page.context.get("parts", ()):
+        for row in part.rows:
+            if isinstance(row, NormView):
+                cost += 1 + sum(len(group.parameters) for group in row.by_channel)
+            elif isinstance(row, tuple) and len(row) > 1 and isinstance(row[1], tuple):
+                cost += 1 + len(row[1])
+            else:
+                cost += 1
+    return cost
 
 
 def _no_later_file(path: str) -> markupsafe.Markup:

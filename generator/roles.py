@@ -11,7 +11,7 @@ norms), for the role pages, the checks and the audit alike, so they can never di
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.index import Index
@@ -90,10 +90,13 @@ def role_channels(role: Role, channels: Iterable[Term]) -> tuple[Term, ...]:
     return tuple(c for c in channels if not role.channels or c.id in role.channels)
 
 
-def item_roles(item: Norm | Parameter, handbook: Handbook) -> tuple[str, ...]:
+def item_roles(
+    item: Norm | Parameter, handbook: Handbook, every: Sequence[str] | None = None
+) -> tuple[str, ...]:
     """The jobs the item binds, in taxonomy order (every role for a norm that names none);
-    empty in a handbook without roles."""
-    every = [role.id for role in handbook_roles(handbook)]
+    empty in a handbook without roles. `every`: the handbook's role ids, when known."""
+    if every is None:
+        every = [role.id for role in handbook_roles(handbook)]
     if isinstance(item, Norm):
         bound = norm_roles(item, every)
     else:

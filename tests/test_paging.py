@@ -56,9 +56,27 @@ def test_the_first_page_keeps_its_address_and_the_others_are_numbered_under_it()
     assert second.previous is not None and second.previous.number == 1 and second.next is None
 
 
+def crowd_first_value(project: Path, norms: int) -> None:
+    """Make the synthetic handbook's first value serve `norms` norms with their parameters
+    (more than a page holds) by moving the next values' norms into its file."""
+    standards = project / "standards"
+    first = standards / "value-0001.yml"
+    norms_part, parameters_part = first.read_text("utf-8").split("\nparameters:\n")
+    for number in range(2, norms // 50 + 1):
+        other = standards / f"value-{number:04d}.yml"
+        theirs, their_parameters = other.read_text("utf-8").split("\nparameters:\n")
+        norms_part += theirs.removeprefix("norms:\n").replace(
+            f"traces_to: [VAL-{number:04d}", "traces_to: [VAL-0001"
+        )
+        parameters_part += their_parameters
+        other.write_text("norms: []\nparameters: []\n", encoding="utf-8")
+    first.write_text(norms_part + "\nparameters:\n" + parameters_part, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = write(tmp_path_factory.mktemp("large"), 2000)
+    crowd_first_value(project, 150)
     result = run_cli("build", cwd=project, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert result.code == 0, result.stderr[-3000:]
     return project / "site"
@@ -125,7 +143,7 @@ def test_a_norm_that_moved_to_a_later_page_of_its_value_is_found_from_its_old_li
     first = large_site / "values" / "val-0001" / "index.html"
     soup = BeautifulSoup(first.read_text(encoding="utf-8"), "html.parser")
     moved = soup.select("a[data-hb-moved]")
-    assert moved, "a value of 50 norms and 250 parameters fills more than one page"
+    assert moved, "a value of 150 norms and 750 parameters fills more than one page"
     link = moved[-1]
     norm = str(link["data-hb-moved"]).split()[0]
     assert f'id="{norm}"' not in first.read_text(encoding="utf-8")

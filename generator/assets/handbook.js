@@ -71,12 +71,38 @@ document.addEventListener("click", function (event) {
       .replace("%(shown)s", shown).replace("%(total)s", rows.length);
   }
 
+  /* The choice goes with the reader from page to page of the list (`?channel=phone`), and
+   * stays when the page is reloaded or its address shared. */
+  function remember(form) {
+    var query = new URLSearchParams();
+    form.querySelectorAll("select").forEach(function (select) {
+      if (select.value) query.set(select.name, select.value);
+    });
+    var search = query.toString() ? "?" + query.toString() : "";
+    document.querySelectorAll("nav.hb-pager a").forEach(function (link) {
+      var target = new URL(link.getAttribute("href"), window.location.href);
+      target.search = search;
+      link.setAttribute("href", target.href);
+    });
+    try {
+      window.history.replaceState(null, "", search + window.location.hash || window.location.pathname);
+    } catch (refused) { /* some browsers refuse it from disk; the links still carry it */ }
+  }
+
   function start() {
+    var asked = new URLSearchParams(window.location.search);
     document.querySelectorAll("form[data-hb-filter]").forEach(function (form) {
       form.hidden = false;
-      form.addEventListener("change", function () { apply(form); });
+      form.querySelectorAll("select").forEach(function (select) {
+        var wanted = asked.get(select.name);
+        if (wanted && select.querySelector('option[value="' + CSS.escape(wanted) + '"]')) {
+          select.value = wanted;
+        }
+      });
+      form.addEventListener("change", function () { apply(form); remember(form); });
       form.addEventListener("submit", function (event) { event.preventDefault(); });
       apply(form);
+      if (asked.toString()) remember(form);
     });
   }
 
