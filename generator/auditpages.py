@@ -246,6 +246,13 @@ def plan_audit(
                 "audit/trace.md",
                 "audit_trace.md.j2",
                 _("Trace in both directions"),
+                # Every parameter is on it, to narrow as any long list.
+                {
+                    "filters": planner.filters(
+                        handbook.taxonomy["channels"],
+                        {c.id for c in handbook.taxonomy["categories"]},
+                    )
+                },
                 meta=elsewhere_in_search(),
             ),
             [

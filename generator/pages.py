@@ -613,20 +613,6 @@ class Planner:
                 row_id=lambda view: view.norm.id,
             )
         )
-        published = [p for p in handbook.parameters if p.id in self.homes]
-        pages.extend(
-            self.paged(
-                Page(
-                    "parameters/index.md",
-                    "parameters.md.j2",
-                    _("All behaviour parameters"),
-                    {"filters": self.filters(channels, {p.category for p in published})},
-                    meta=elsewhere_in_search(),
-                ),
-                [(Group("parameters", "parameters"), self.rows(published))],
-                row_id=_row_id,
-            )
-        )
         if roles:
             pages.extend(self.role_pages(roles))
         return pages
@@ -756,7 +742,6 @@ class Planner:
                 ]
             },
             "norms/index.md",
-            "parameters/index.md",
         ]
 
 

@@ -128,7 +128,6 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
         "checklists/phone.md",
         "index.md",
         "norms/index.md",
-        "parameters/index.md",
         "print/index.md",
         "print/values/val-001.md",
         "print/values/val-002.md",
