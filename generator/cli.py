@@ -58,10 +58,15 @@ def _run(
         return EXIT_USAGE
     args.kept = kept
     # `kill`, a CI job cancelled, a container stopped: unwind like Ctrl-C, so that a build
-    # removes its half-written folder and a release drops its scratch branch.
-    signal.signal(signal.SIGTERM, _interrupted)
+    # removes its half-written folder and a release drops its scratch branch. Installed inside
+    # the `try` and removed before leaving it: a signal between the two statements was an
+    # uncaught interrupt (the process then ends by SIGINT, saying nothing).
     try:
-        code: int = args.run(args)
+        signal.signal(signal.SIGTERM, _interrupted)
+        try:
+            code: int = args.run(args)
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     except KeyboardInterrupt as stop:
         reason = str(stop) or "interrupted"
         print(
