@@ -119,7 +119,7 @@ def _offers(handbook: Handbook) -> dict[str, _Offer]:
         for section, terms in handbook.taxonomy.items()
         for ordered in [sorted(terms, key=lambda term: term.id)]
     }
-    languages = handbook.settings.languages
+    languages = tuple(dict.fromkeys(handbook.settings.languages))  # one offer each
     offers["languages"] = _Offer(languages, languages, closed=True)
     for section, items in (("values", handbook.values), ("norms", handbook.norms)):
         active = sorted((i for i in items if i.status == "active"), key=lambda i: id_order(i.id))

@@ -276,6 +276,20 @@ def test_a_text_in_every_declared_language_is_offered_ready_to_fill_in(committed
     assert list(snippet["body"]) == ["en", "ru", "lv", "tr"]
 
 
+def test_a_title_cannot_disturb_the_editors_list(small: Path) -> None:
+    # A title is shown in a completion list as one line of text, whatever was typed.
+    values = small / "standards" / "values.yml"
+    _edit(values, "title: Care", 'title: "Care\\e[31m\\u200b\\nfor <b>all</b>\\tnow"')
+    _edit(values, "title: Respect for time", "title: " + "Respect " * 12)
+    assert run_cli("schema", cwd=small).code == 0
+    schema = json.loads((small / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    snippets = _id_node(schema, "Norm", "traces_to")["defaultSnippets"]
+    labels = [snippet["label"] for snippet in snippets]
+    assert labels[0] == "VAL-001 — Care [31m for <b>all</b> now"
+    assert labels[1] == "VAL-002 — " + "Respect " * 5 + "Respect…"
+    assert all(label.isprintable() and len(label) <= 60 for label in labels)
+
+
 @pytest.mark.parametrize("path", STANDARDS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_standards_file_points_its_editor_at_the_schema(path: Path) -> None:
     first_line = path.read_text(encoding="utf-8").splitlines()[0]
