@@ -5,14 +5,14 @@ for completion, hover docs and red squiggles while a policy owner types; it is w
 same pydantic classes that validate the YAML, so the two can never disagree about a field.
 
 Two steps. `_EditorSchema` turns the model into the form editors read well: an optional field
-is left out rather than written `null` (an editor completes a `null` default literally), each
-alternative of a union says what it is (an editor that cannot tell two matching alternatives
-apart shows the field's title once per alternative), and descriptions are given as Markdown (an
-editor escapes plain descriptions, backticks and all). Then `_offer` puts the handbook's own
-ids wherever the model marks a field as naming a section (`REFERS_TO`): a closed list of terms
-and languages (a typo is underlined at once), the active values and norms with their titles
-(open: a new item is written before the schema is made again). Without a handbook, each such
-field keeps the examples of its own kind.
+is left out rather than written `null` (an editor completes a `null` default literally), the
+two forms of a text are a `oneOf` (under `anyOf` an editor that cannot tell the alternatives
+apart shows the field's title once for each), a language map checks every key, and descriptions
+are given as Markdown (an editor escapes plain ones, backticks and all). Then `_offer` puts the
+handbook's own ids wherever the model marks a field as naming a section (`REFERS_TO`): a closed
+list of terms and languages (a typo is underlined at once), the active values and norms with
+their titles (open: a new item is written before the schema is made again). Without a handbook,
+each such field keeps the examples of its own kind.
 """
 
 from __future__ import annotations
