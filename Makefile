@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages browser bench fuzz
+.PHONY: setup site serve test lint lock clean messages browser editor bench fuzz
 
 setup: $(VENV)/.installed
 
@@ -44,7 +44,18 @@ browser:
 	fi
 	@/usr/bin/chromium --version
 
-test: setup lint browser
+# The editor tests drive yaml-language-server as VS Code does: npm installs the exact versions
+# of tests/editor/package-lock.json into .cache/npm/editor/ (not committed).
+EDITOR_NPM := .cache/npm/editor
+editor: $(EDITOR_NPM)/.installed
+
+$(EDITOR_NPM)/.installed: tests/editor/package.json tests/editor/package-lock.json
+	mkdir -p $(EDITOR_NPM)
+	cp tests/editor/package.json tests/editor/package-lock.json $(EDITOR_NPM)/
+	npm ci --prefix $(EDITOR_NPM) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup lint browser editor
 	$(BIN)/pytest
 
 # After changing the generator's own words: refresh the catalogues, then translate the new
@@ -76,4 +87,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache

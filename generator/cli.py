@@ -24,7 +24,7 @@ from generator.parsecache import ParseStore, cache_folder
 from generator.pipeline import InvalidHandbookError, build_pages, validate
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
-from generator.schema import SCHEMA_FILE, schema_text
+from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C
@@ -183,7 +183,12 @@ def _parser() -> argparse.ArgumentParser:
     owners.set_defaults(run=_codeowners)
 
     schema = commands.add_parser("schema", help="write the JSON Schema for editors")
-    schema.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to")
+    schema.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write to (default: schemas/ beside the standards folder)",
+    )
     schema.add_argument(
         "--standards",
         type=Path,
@@ -450,13 +455,24 @@ def _codeowners(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / SCHEMA_FILE
     handbook = None
     if args.standards.is_dir():
         from generator.load import load_handbook
 
-        handbook = load_handbook(args.standards).handbook
+        loaded = load_handbook(args.standards)
+        # What failed to load would be missing from the schema: the editor would underline
+        # what the standards declare.
+        if loaded.handbook is None or has_errors(loaded.diagnostics):
+            sys.stderr.write(
+                format_diagnostics(
+                    loaded.diagnostics, loaded.sources, "text", files=len(loaded.sources)
+                )
+            )
+            return EXIT_FAILED
+        handbook = loaded.handbook
+    out = args.out or args.standards.resolve().parent / SCHEMA_FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / SCHEMA_FILE
     target.write_text(schema_text(handbook), encoding="utf-8")
     print(f"wrote {target}")
     return EXIT_OK

@@ -70,6 +70,8 @@ class Rule(StrEnum):
     MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
     # repository: files generated from the standards
     CODEOWNERS_OUTDATED = "codeowners-outdated"
+    SCHEMA_OUTDATED = "schema-outdated"
+    SCHEMA_SUGGESTIONS_OUTDATED = "schema-suggestions-outdated"
     # releases: what only a comparison with the published history can show
     ITEM_REMOVED = "item-removed"
     ID_REUSED = "id-reused"
@@ -155,6 +157,12 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.CODEOWNERS_OUTDATED: RuleInfo(
         Family.LIFECYCLE, Severity.WARNING, "CODEOWNERS does not match the owners"
+    ),
+    Rule.SCHEMA_OUTDATED: RuleInfo(
+        Family.LIFECYCLE, Severity.WARNING, "The editors' schema does not match the standards"
+    ),
+    Rule.SCHEMA_SUGGESTIONS_OUTDATED: RuleInfo(
+        Family.LIFECYCLE, Severity.INFO, "The editors' schema suggests outdated values or norms"
     ),
     Rule.ITEM_REMOVED: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"

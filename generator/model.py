@@ -50,21 +50,88 @@ IsoDate = Annotated[
 
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, examples=["en", "ru", "lv", "tr"])]
 
+# A field that names something declared elsewhere in the handbook carries the section it names
+# (`REFERS_TO`): the editors' schema (`generator/schema.py`) offers that section's ids there, and
+# only those, and the key never reaches the schema file.
+REFERS_TO = "x-handbook-refers-to"
+
+LanguageRef = Annotated[
+    str,
+    Field(
+        pattern=LANGUAGE_PATTERN,
+        examples=["en", "ru", "lv", "tr"],
+        json_schema_extra={REFERS_TO: "languages"},
+    ),
+]
+
 Text = Annotated[
-    str | dict[Language, str],
+    str | dict[LanguageRef, str],
     Field(
         description=(
             "Plain text in the handbook's default language, or a map from language code to "
             "the text in that language."
         ),
-        examples=["Answer within three rings.", {"en": "Smile.", "ru": "Улыбайтесь."}],
     ),
 ]
 
-TermId = Annotated[str, Field(pattern=TERM_ID_PATTERN, examples=["phone", "face-to-face"])]
-ValueId = Annotated[str, Field(pattern=VALUE_ID_PATTERN, examples=["VAL-001"])]
-NormId = Annotated[str, Field(pattern=NORM_ID_PATTERN, examples=["NRM-001"])]
-ParameterId = Annotated[str, Field(pattern=PARAMETER_ID_PATTERN, examples=["PAR-001"])]
+_TERM_ID_FORM = "lowercase letters and digits, words joined by hyphens"
+TermId = Annotated[
+    str,
+    Field(
+        pattern=TERM_ID_PATTERN,
+        json_schema_extra={"patternErrorMessage": f"An id is {_TERM_ID_FORM}."},
+    ),
+]
+ValueId = Annotated[
+    str,
+    Field(
+        pattern=VALUE_ID_PATTERN,
+        examples=["VAL-001"],
+        json_schema_extra={"patternErrorMessage": "A value id: VAL- and a number, e.g. VAL-001."},
+    ),
+]
+NormId = Annotated[
+    str,
+    Field(
+        pattern=NORM_ID_PATTERN,
+        examples=["NRM-001"],
+        json_schema_extra={"patternErrorMessage": "A norm id: NRM- and a number, e.g. NRM-001."},
+    ),
+]
+ParameterId = Annotated[
+    str,
+    Field(
+        pattern=PARAMETER_ID_PATTERN,
+        examples=["PAR-001"],
+        json_schema_extra={
+            "patternErrorMessage": "A parameter id: PAR- and a number, e.g. PAR-001."
+        },
+    ),
+]
+ValueRef = Annotated[ValueId, Field(json_schema_extra={REFERS_TO: "values"})]
+NormRef = Annotated[NormId, Field(json_schema_extra={REFERS_TO: "norms"})]
+
+
+def _term_ref(section: str, *examples: str) -> object:
+    """The metadata of an id that names a term of `section`, with examples of that kind."""
+    return Field(
+        pattern=TERM_ID_PATTERN,
+        examples=list(examples),
+        json_schema_extra={
+            REFERS_TO: section,
+            "patternErrorMessage": f"An id is {_TERM_ID_FORM}, e.g. {examples[0]}.",
+        },
+    )
+
+
+ChannelRef = Annotated[str, _term_ref("channels", "phone", "face-to-face")]
+CategoryRef = Annotated[str, _term_ref("categories", "speed", "vocabulary")]
+AudienceRef = Annotated[str, _term_ref("audiences", "external", "internal")]
+RoleRef = Annotated[str, _term_ref("roles", "contact-centre", "delivery")]
+FactorRef = Annotated[str, _term_ref("factors", "culture", "legislation")]
+PillarRef = Annotated[str, _term_ref("pillars", "team", "strategy")]
+OwnerRef = Annotated[str, _term_ref("owners", "head-of-service")]
+MethodRef = Annotated[str, _term_ref("methods", "mystery-shopping", "observation")]
 
 Status = Annotated[
     Literal["draft", "active", "retired"],
@@ -91,13 +158,13 @@ class Settings(_Strict):
     introduction: Text | None = Field(
         default=None, description="One or two paragraphs for the home page: what this is for."
     )
-    default_language: Language = Field(
+    default_language: LanguageRef = Field(
         default="en", description="The language of plain-string texts."
     )
     languages: tuple[Language, ...] = Field(
         default=("en",), description="Every language the handbook is published in."
     )
-    required_languages: tuple[Language, ...] = Field(
+    required_languages: tuple[LanguageRef, ...] = Field(
         default=(),
         description=(
             "Languages every text must have: a missing translation in one of them is an "
@@ -118,7 +185,7 @@ class Term(_Strict):
 class Channel(Term):
     """A moment of truth; it may require behaviour categories to be covered on it."""
 
-    requires: tuple[TermId, ...] = Field(
+    requires: tuple[CategoryRef, ...] = Field(
         default=(),
         description=(
             "Behaviour categories (from `categories:`) that must have at least one active "
@@ -141,7 +208,7 @@ class Role(Term):
     """An employee's job (a contact-centre agent, a courier …): whom a norm or parameter binds,
     as opposed to an audience, whom it serves. Each employee opens the page of their role."""
 
-    channels: tuple[TermId, ...] = Field(
+    channels: tuple[ChannelRef, ...] = Field(
         default=(),
         description=(
             "Moments of truth (from `channels:`) this job works in; none named means all. A "
@@ -183,7 +250,7 @@ class Measure(_Strict):
 
 class _Item(_Strict):
     title: Text
-    owner: TermId | None = Field(
+    owner: OwnerRef | None = Field(
         default=None, description="Id of the owner (from `owners:`) who answers for this item."
     )
     status: Status = "active"
@@ -197,10 +264,10 @@ class _Item(_Strict):
 class Value(_Item):
     """What the company stands for; norms make it concrete."""
 
-    id: ValueId
+    id: ValueId = Field(description="The value's id, never reused for another value.")
     statement: Text = Field(description="The value in one or two sentences.")
     rationale: Text | None = Field(default=None, description="Why the company holds it.")
-    pillars: tuple[TermId, ...] = Field(
+    pillars: tuple[PillarRef, ...] = Field(
         default=(), description="Pillars (from `pillars:`) the value rests on."
     )
     replaces: tuple[ValueId, ...] = Field(
@@ -211,28 +278,31 @@ class Value(_Item):
 class Norm(_Item):
     """A binding rule that makes one or more values concrete."""
 
-    id: NormId
+    id: NormId = Field(description="The norm's id, never reused for another norm.")
     statement: Text = Field(description="The rule, as an employee must follow it.")
-    rationale: Text | None = None
-    traces_to: tuple[ValueId, ...] = Field(
+    rationale: Text | None = Field(default=None, description="Why the norm exists.")
+    traces_to: tuple[ValueRef, ...] = Field(
         default=(), description="The values this norm makes concrete (at least one)."
     )
-    channels: tuple[TermId, ...] = Field(
+    channels: tuple[ChannelRef, ...] = Field(
         default=(), description="Moments of truth (from `channels:`) where the norm applies."
     )
-    audiences: tuple[TermId, ...] = Field(
+    audiences: tuple[AudienceRef, ...] = Field(
         default=(), description="Customers (from `audiences:`) the norm serves."
     )
-    factors: tuple[TermId, ...] = Field(
+    factors: tuple[FactorRef, ...] = Field(
         default=(), description="Factors (from `factors:`) the norm answers to."
     )
-    roles: tuple[TermId, ...] = Field(
+    roles: tuple[RoleRef, ...] = Field(
         default=(),
         description="The jobs (from `roles:`) the norm binds; none named means every role.",
     )
     effective: IsoDate | None = Field(default=None, description="First day the norm binds.")
     review: IsoDate | None = Field(default=None, description="Day the owner reviews it again.")
-    examples: Examples = Field(default_factory=Examples)
+    examples: Examples = Field(
+        default_factory=Examples,
+        description="What following the norm looks like (`do`), and breaking it (`dont`).",
+    )
     replaces: tuple[NormId, ...] = Field(
         default=(), description="Earlier norms this one takes the place of."
     )
@@ -241,25 +311,27 @@ class Norm(_Item):
 class Parameter(_Item):
     """One observable behaviour that implements a norm on one channel."""
 
-    id: ParameterId
-    traces_to: tuple[NormId, ...] = Field(
+    id: ParameterId = Field(description="The parameter's id, never reused for another one.")
+    traces_to: tuple[NormRef, ...] = Field(
         default=(), description="The norms this parameter makes observable (at least one)."
     )
-    channel: TermId = Field(description="The moment of truth (from `channels:`).")
-    category: TermId = Field(description="The behaviour category (from `categories:`).")
+    channel: ChannelRef = Field(description="The moment of truth (from `channels:`).")
+    category: CategoryRef = Field(description="The behaviour category (from `categories:`).")
     requirement: Text = Field(description="What the employee does, observably.")
-    measure: Measure | None = None
-    verification: tuple[TermId, ...] = Field(
+    measure: Measure | None = Field(
+        default=None, description="How the behaviour is measured, so that an observer can score it."
+    )
+    verification: tuple[MethodRef, ...] = Field(
         default=(), description="How it is checked (ids from `methods:`)."
     )
-    roles: tuple[TermId, ...] = Field(
+    roles: tuple[RoleRef, ...] = Field(
         default=(),
         description=(
             "The jobs (from `roles:`) the parameter binds; none named means the roles of the "
             "norms it implements."
         ),
     )
-    effective: IsoDate | None = None
+    effective: IsoDate | None = Field(default=None, description="First day the parameter binds.")
     replaces: tuple[ParameterId, ...] = Field(
         default=(), description="Earlier parameters this one takes the place of."
     )

@@ -17,6 +17,7 @@ from generator.load import LoadedFile, LoadResult, load_handbook
 from generator.model import Handbook, Location
 from generator.parsecache import ParseStore
 from generator.releases import ReleaseContext
+from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, outdated
 
 if TYPE_CHECKING:
     from generator.render import CompiledTemplates, Rendered
@@ -58,6 +59,8 @@ def validate(
             checked = check(loaded.handbook, today=today)
             found.extend(checked)
             found.extend(_codeowners_current(standards, loaded.handbook))
+            if not has_errors(loaded.diagnostics):  # else items are missing from the model
+                found.extend(_schema_current(standards, loaded.handbook))
     return Validation(loaded, sorted_diagnostics(found), tuple(checked))
 
 
@@ -76,6 +79,43 @@ def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]
             Location(LOCATION, 1, 1),
             "the reviewers in CODEOWNERS are not those the standards' owners give",
             "Run `handbook codeowners` and commit the file it writes.",
+        )
+    ]
+
+
+def _schema_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
+    """The editors' schema beside the standards must be the one `handbook schema` writes. A
+    stale one underlines a new channel, owner or language as a mistake: a warning. One that
+    only suggests values and norms as they were misleads nobody into an error: a note, so that
+    a pull request adding a norm does not fail on it."""
+    written = standards.resolve().parent / SCHEMA_FOLDER / SCHEMA_FILE
+    if not written.is_file():
+        return []
+    try:
+        difference = outdated(written.read_text(encoding="utf-8"), handbook)
+    except (OSError, UnicodeDecodeError):
+        difference = "checks"  # unreadable: as wrong as a stale one, and rewritten the same way
+    if difference is None:
+        return []
+    where = Location(f"{SCHEMA_FOLDER}/{SCHEMA_FILE}", 1, 1)
+    hint = "Run `handbook schema` and commit the file it writes."
+    if difference == "suggestions":
+        return [
+            Diagnostic(
+                Rule.SCHEMA_SUGGESTIONS_OUTDATED,
+                where,
+                "the editors' schema suggests the values and norms as they were: new ones are "
+                "missing, changed titles are old",
+                hint,
+            )
+        ]
+    return [
+        Diagnostic(
+            Rule.SCHEMA_OUTDATED,
+            where,
+            "the editors' schema does not check what the standards declare: an editor "
+            "underlines their new ids or languages, or accepts ones they no longer have",
+            hint,
         )
     ]
 

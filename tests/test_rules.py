@@ -37,6 +37,9 @@ PROVED_ELSEWHERE = {
     Rule.MISSING_REQUIRED_TRANSLATION,
     # needs a repository with a CODEOWNERS file: see test_workflow.py
     Rule.CODEOWNERS_OUTDATED,
+    # needs a project with the editors' schema beside the standards: see test_schema.py
+    Rule.SCHEMA_OUTDATED,
+    Rule.SCHEMA_SUGGESTIONS_OUTDATED,
     # need the small handbook's own norms to name roles: see test_roles.py
     Rule.ROLE_UNBOUND,
     Rule.ROLE_CHANNEL_EMPTY,

@@ -216,6 +216,8 @@ def _good_change(repo: Path) -> None:
         ),
         encoding="utf-8",
     )
+    # The new norm joins the editors' suggestions, as docs/editing.md asks.
+    assert run_cli("schema", cwd=repo).code == 0
     git(repo, "commit", "-qam", "Call ahead before a visit")
 
 
