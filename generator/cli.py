@@ -22,6 +22,7 @@ from generator.audit import audit
 from generator.diagnostics import Severity, has_errors
 from generator.parsecache import ParseStore, cache_folder
 from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.programs import MissingProgramError
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.schema import SCHEMA_FILE, schema_text
@@ -73,6 +74,9 @@ def _run(
             f"handbook {args.command}: {reason}; what was published is as it was", file=sys.stderr
         )
         return EXIT_INTERRUPTED
+    except MissingProgramError as missing:
+        print(f"handbook {args.command}: {missing}", file=sys.stderr)
+        return EXIT_FAILED
     return code
 
 
@@ -112,10 +116,15 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "diff", help="what changed between two versions of the standards, and what it affects"
     )
-    compare.add_argument("old", help="a git ref (tag, branch, commit) or a standards folder")
+    compare.add_argument(
+        "old", help="a released version (1.1 or v1.1), a git ref or a standards folder"
+    )
     compare.add_argument("new", nargs="?", default=None, help="the same; default: the work tree")
     compare.add_argument("--standards", type=Path, default=Path("standards"))
     compare.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
+    compare.add_argument(
+        "-b", "--branch", default=DEFAULT_BRANCH, help="the site branch that records releases"
+    )
     compare.set_defaults(run=_diff)
 
     release = commands.add_parser(
@@ -298,8 +307,8 @@ def _diff(args: argparse.Namespace) -> int:
 
     try:
         with (
-            standards_at(args.old, args.standards) as old,
-            standards_at(args.new, args.standards) as new,
+            standards_at(args.old, args.standards, args.branch) as old,
+            standards_at(args.new, args.standards, args.branch) as new,
         ):
             changes = diff(old, new)
     except PublishError as refused:
