@@ -160,6 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--organisation", default="Our company", help="the company's name")
     start.set_defaults(run=_init)
 
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="make a handbook repository install this generator (vendor/ and requirements.txt)",
+    )
+    upgrade.add_argument("folder", nargs="?", default=Path(), type=Path)
+    upgrade.set_defaults(run=_upgrade)
+
     new = commands.add_parser(
         "new",
         help="add a value, norm or parameter with the next free id (asks for what is missing)",
@@ -436,6 +443,23 @@ def _init(args: argparse.Namespace) -> int:
         "  handbook serve         # see the site, live, at http://127.0.0.1:8000\n"
         "  handbook new norm …    # add a rule (see handbook new --help)"
     )
+    return EXIT_OK
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from generator.vendoring import write_install
+
+    if not (args.folder / "mkdocs.yml").is_file():
+        print(f"handbook: {args.folder} holds no handbook (no mkdocs.yml)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = write_install(args.folder)
+    except OSError as failed:
+        print(f"handbook: cannot write {failed.filename}: {failed.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"wrote {path}")
+    print("Commit both: from then on CI installs this generator, pinned by hash.")
     return EXIT_OK
 
 
