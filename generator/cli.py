@@ -577,9 +577,18 @@ def _codeowners(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
+    made = codeowners(loaded.handbook, args.standards.resolve().name)
+    if made.problems:
+        sys.stderr.write(
+            format_diagnostics(
+                list(made.problems), loaded.sources, "text", files=len(loaded.sources)
+            )
+        )
+        print("handbook: CODEOWNERS was not written", file=sys.stderr)
+        return EXIT_FAILED
     out = args.out or args.standards.resolve().parent / LOCATION
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(codeowners(loaded.handbook, args.standards.resolve().name), encoding="utf-8")
+    out.write_text(made.text, encoding="utf-8")
     print(f"wrote {out}")
     return EXIT_OK
 

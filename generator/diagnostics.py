@@ -44,6 +44,7 @@ class Rule(StrEnum):
     BAD_ENUM = "bad-enum"
     BAD_ID = "bad-id"
     BAD_DATE = "bad-date"
+    BAD_HANDLE = "bad-handle"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
     # traceability: how items point at each other
@@ -70,6 +71,7 @@ class Rule(StrEnum):
     MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
     # repository: files generated from the standards
     CODEOWNERS_OUTDATED = "codeowners-outdated"
+    CODEOWNERS_PATH = "codeowners-path"
     # releases: what only a comparison with the published history can show
     ITEM_REMOVED = "item-removed"
     ID_REUSED = "id-reused"
@@ -107,6 +109,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
     Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
+    Rule.BAD_HANDLE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Not a reviewer CODEOWNERS can name"
+    ),
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
@@ -155,6 +160,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.CODEOWNERS_OUTDATED: RuleInfo(
         Family.LIFECYCLE, Severity.WARNING, "CODEOWNERS does not match the owners"
+    ),
+    Rule.CODEOWNERS_PATH: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "File name CODEOWNERS cannot name"
     ),
     Rule.ITEM_REMOVED: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"

@@ -49,7 +49,7 @@ def init(target: Path, organisation: str) -> list[Path]:
     schema.write_text(schema_text(handbook), encoding="utf-8")
     owners = target / LOCATION
     owners.parent.mkdir(parents=True, exist_ok=True)
-    owners.write_text(codeowners(handbook, "standards"), encoding="utf-8")
+    owners.write_text(codeowners(handbook, "standards").text, encoding="utf-8")
     return sorted([*written, schema, owners, *write_install(target)])
 
 
