@@ -174,5 +174,6 @@ def write_install(target: Path) -> list[Path]:
 
 
 def planned(target: Path) -> list[Path]:
-    """The files `write_install` would write (for `handbook init` to check before writing)."""
-    return [target / REQUIREMENTS, target / VENDOR]
+    """What `write_install` would replace that another project may hold (for `handbook init`
+    to check first); in `vendor/` it only ever replaces a wheel of this generator."""
+    return [target / REQUIREMENTS]
