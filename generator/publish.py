@@ -204,9 +204,14 @@ def _publish(
     lines[0:0] = [
         f"released {version} ({title or version}) dated {date.isoformat()} from commit "
         f"{short} to branch {branch}; latest → {version}",
-        _tagged(repo, tag, f"Release {version}: {title or version}, dated {date.isoformat()}"),
+        _tagged(repo, tag, _tag_message(version, title, date)),
     ]
     return lines
+
+
+def _tag_message(version: str, title: str | None, date: dt.date) -> str:
+    named = f": {title}" if title and title != version else ""
+    return f"Release {version}{named}, dated {date.isoformat()}"
 
 
 def _tagged(repo: Path, tag: TagPlan, message: str) -> str:

@@ -265,3 +265,11 @@ def test_upgrade_rewrites_nothing_with_the_same_generator_and_refuses_a_folder_w
     refused = installed.run("handbook upgrade", cwd=tmp_path)
     assert refused.returncode == 2
     assert "no mkdocs.yml" in refused.stderr
+    # Another generator's wheel gives way; whatever else the folder holds stays.
+    older = adopted / "vendor" / "service_handbook-0.0.9+0123456789ab-py3-none-any.whl"
+    other = adopted / "vendor" / "other_tool-1.0-py3-none-any.whl"
+    older.write_bytes(b"an older generator")
+    other.write_bytes(b"something else")
+    assert installed.run("handbook upgrade", cwd=adopted).returncode == 0
+    assert not older.exists() and other.read_bytes() == b"something else"
+    assert (adopted / "requirements.txt").read_bytes() == before[1]
