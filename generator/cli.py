@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import html
 import logging
+import math
 import os
 import re
 import signal
@@ -16,15 +17,19 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from generator.audit import audit
 from generator.diagnostics import Severity, has_errors
 from generator.parsecache import ParseStore, cache_folder
 from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.programs import MissingProgramError
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
+
+if TYPE_CHECKING:
+    from generator.newitem import Languages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C
@@ -73,6 +78,9 @@ def _run(
             f"handbook {args.command}: {reason}; what was published is as it was", file=sys.stderr
         )
         return EXIT_INTERRUPTED
+    except MissingProgramError as missing:
+        print(f"handbook {args.command}: {missing}", file=sys.stderr)
+        return EXIT_FAILED
     return code
 
 
@@ -112,10 +120,15 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "diff", help="what changed between two versions of the standards, and what it affects"
     )
-    compare.add_argument("old", help="a git ref (tag, branch, commit) or a standards folder")
+    compare.add_argument(
+        "old", help="a released version (1.1 or v1.1), a git ref or a standards folder"
+    )
     compare.add_argument("new", nargs="?", default=None, help="the same; default: the work tree")
     compare.add_argument("--standards", type=Path, default=Path("standards"))
     compare.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
+    compare.add_argument(
+        "-b", "--branch", default=DEFAULT_BRANCH, help="the site branch that records releases"
+    )
     compare.set_defaults(run=_diff)
 
     release = commands.add_parser(
@@ -151,15 +164,37 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--organisation", default="Our company", help="the company's name")
     start.set_defaults(run=_init)
 
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="make a handbook repository install this generator (vendor/ and requirements.txt)",
+    )
+    upgrade.add_argument("folder", nargs="?", default=Path(), type=Path)
+    upgrade.set_defaults(run=_upgrade)
+
     new = commands.add_parser(
         "new",
         help="add a value, norm or parameter with the next free id (asks for what is missing)",
     )
     new.add_argument("kind", choices=("value", "norm", "parameter"))
-    new.add_argument("--title")
-    new.add_argument("--statement", help="value or norm: the text itself")
-    new.add_argument("--requirement", help="parameter: what the employee does")
-    new.add_argument("--rationale")
+    texts = (
+        ("title", "the title"),
+        ("statement", "value or norm: the text itself"),
+        ("requirement", "parameter: what the employee does"),
+        ("rationale", "why"),
+        ("metric", "parameter: what its measure counts or observes"),
+        ("unit", "parameter: the measure's unit"),
+    )
+    for field, meaning in texts:
+        new.add_argument(
+            f"--{field}",
+            action="append",
+            default=[],
+            metavar="[LANG=]TEXT",
+            help=f"{meaning}; once per language: TEXT (default language) or LANG=TEXT",
+        )
+    new.add_argument("--target", type=_target, help="parameter: the value to reach")
+    new.add_argument("--min", type=_number, help="parameter: the lowest acceptable value")
+    new.add_argument("--max", type=_number, help="parameter: the highest acceptable value")
     new.add_argument("--traces-to", nargs="+", default=[], help="norm: VAL ids; parameter: NRM ids")
     new.add_argument("--channel", nargs="+", default=[], help="norm: channels; parameter: one")
     new.add_argument("--category", help="parameter: its behaviour category")
@@ -219,6 +254,29 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     serve.set_defaults(run=_serve)
     return parser
+
+
+def _number(text: str) -> int | float:
+    """A measure's number, typed as the YAML will hold it: `3` an integer, `2.5` a decimal."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return number
+
+
+def _target(text: str) -> int | float | str:
+    """A target is a number when it reads as one (`45`), else a text (`every call`)."""
+    try:
+        return _number(text)
+    except argparse.ArgumentTypeError:
+        return text
 
 
 def _date(text: str) -> dt.date:
@@ -303,8 +361,8 @@ def _diff(args: argparse.Namespace) -> int:
 
     try:
         with (
-            standards_at(args.old, args.standards) as old,
-            standards_at(args.new, args.standards) as new,
+            standards_at(args.old, args.standards, args.branch) as old,
+            standards_at(args.new, args.standards, args.branch) as new,
         ):
             changes = diff(old, new)
     except PublishError as refused:
@@ -357,32 +415,104 @@ def _asof(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from generator.newitem import REQUIRED, NewItemError, add
+    from generator.load import read_settings
+    from generator.newitem import (
+        TEXTS,
+        Languages,
+        NewItemError,
+        UsageError,
+        add,
+        given_texts,
+        still_wanted,
+    )
 
     kind = args.kind
+    languages = Languages.of(read_settings(args.standards))
+    options = {field: getattr(args, field) for field in {*TEXTS["value"], *TEXTS["parameter"]}}
+    numbers = any(n is not None for n in (args.target, args.min, args.max))
+    try:
+        texts, measured = given_texts(kind, options, numbers, languages)
+    except UsageError as wrong:
+        print(f"handbook: {wrong}; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
     given: dict[str, object] = {
-        "title": args.title,
-        "statement": args.statement,
-        "requirement": args.requirement,
         "traces_to": list(args.traces_to),
         "channel": args.channel[0] if kind == "parameter" and args.channel else None,
         "category": args.category,
     }
-    for field in REQUIRED[kind]:
-        if given.get(field):
-            continue
-        if not sys.stdin.isatty():
-            flag = "--" + field.replace("_", "-")
-            print(f"handbook: a new {kind} needs {flag}", file=sys.stderr)
+    wanted = still_wanted(kind, texts, given, measured, languages)
+    if wanted and not sys.stdin.isatty():
+        flags = [
+            languages.flag(field, language) if language else f"--{field.replace('_', '-')} …"
+            for field, language in wanted
+        ]
+        print(
+            f"handbook: a new {kind} needs {', '.join(flags)}; nothing was written",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    for field, language in wanted:
+        label = field.replace("_", " ")
+        if language and len(languages.published) > 1:
+            label += f" ({language})"
+        try:
+            answer = _ask(f"{label}: ")
+        except EOFError:
+            print(f"\nhandbook: no {label} given; nothing was written", file=sys.stderr)
             return EXIT_USAGE
-        answer = input(f"{field.replace('_', ' ')}: ").strip()
-        given[field] = answer.split() if field == "traces_to" else answer
-    fields: dict[str, object] = {"title": given["title"]}
+        if language:
+            texts[field][language] = answer
+        else:
+            given[field] = answer.split() if field == "traces_to" else answer
+    fields = _new_fields(args, texts, given, measured, languages)
+    try:
+        written = add(args.standards, kind, fields, today=dt.date.today())
+    except NewItemError as refused:
+        print(f"handbook: {refused}", file=sys.stderr)
+        report = format_diagnostics(
+            refused.diagnostics, refused.sources, "text", files=len(refused.sources)
+        )
+        sys.stderr.write(report)
+        return EXIT_FAILED
+    print(f"wrote {written.id} to {written.file}:{written.line}")
+    if written.still_to_translate:
+        print(f"add its {', '.join(written.still_to_translate)} texts before it is published")
+    return EXIT_OK
+
+
+def _ask(prompt: str) -> str:
+    """One answer, asked again until it is not blank."""
+    while True:
+        answer = input(prompt).strip()
+        if answer:
+            return answer
+
+
+def _new_fields(
+    args: argparse.Namespace,
+    texts: dict[str, dict[str, str]],
+    given: dict[str, object],
+    measured: bool,
+    languages: Languages,
+) -> dict[str, object]:
+    """The new item's fields, in the order the YAML shows them."""
+    from generator.newitem import text_value
+
+    kind = args.kind
+    fields: dict[str, object] = {"title": text_value(texts["title"], languages)}
     if kind in ("value", "norm"):
-        fields["statement"] = given["statement"]
+        fields["statement"] = text_value(texts["statement"], languages)
     else:
-        fields["requirement"] = given["requirement"]
-    fields["rationale"] = args.rationale
+        fields["requirement"] = text_value(texts["requirement"], languages)
+    fields["rationale"] = text_value(texts["rationale"], languages)
+    if kind == "parameter" and measured:
+        fields["measure"] = {
+            "metric": text_value(texts["metric"], languages),
+            "unit": text_value(texts["unit"], languages),
+            "target": args.target,
+            "min": args.min,
+            "max": args.max,
+        }
     if kind != "value":
         fields["traces_to"] = given["traces_to"]
     if kind == "norm":
@@ -400,19 +530,7 @@ def _new(args: argparse.Namespace) -> int:
         fields["effective"] = args.effective.isoformat() if args.effective else None
     if kind == "norm":
         fields["review"] = args.review.isoformat() if args.review else None
-    try:
-        written = add(args.standards, kind, fields, today=dt.date.today())
-    except NewItemError as refused:
-        print(f"handbook: {refused}", file=sys.stderr)
-        report = format_diagnostics(
-            refused.diagnostics, refused.sources, "text", files=len(refused.sources)
-        )
-        sys.stderr.write(report)
-        return EXIT_FAILED
-    print(f"wrote {written.id} to {written.file}:{written.line}")
-    if written.still_to_translate:
-        print(f"add its {', '.join(written.still_to_translate)} texts before it is published")
-    return EXIT_OK
+    return fields
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -435,6 +553,23 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _upgrade(args: argparse.Namespace) -> int:
+    from generator.vendoring import write_install
+
+    if not (args.folder / "mkdocs.yml").is_file():
+        print(f"handbook: {args.folder} holds no handbook (no mkdocs.yml)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = write_install(args.folder)
+    except OSError as failed:
+        print(f"handbook: cannot write {failed.filename}: {failed.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"wrote {path}")
+    print("Commit both: from then on CI installs this generator, pinned by hash.")
+    return EXIT_OK
+
+
 def _codeowners(args: argparse.Namespace) -> int:
     from generator.codeowners import LOCATION, codeowners
     from generator.load import load_handbook
@@ -447,9 +582,18 @@ def _codeowners(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
+    made = codeowners(loaded.handbook, args.standards.resolve().name)
+    if made.problems:
+        sys.stderr.write(
+            format_diagnostics(
+                list(made.problems), loaded.sources, "text", files=len(loaded.sources)
+            )
+        )
+        print("handbook: CODEOWNERS was not written", file=sys.stderr)
+        return EXIT_FAILED
     out = args.out or args.standards.resolve().parent / LOCATION
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(codeowners(loaded.handbook, args.standards.resolve().name), encoding="utf-8")
+    out.write_text(made.text, encoding="utf-8")
     print(f"wrote {out}")
     return EXIT_OK
 

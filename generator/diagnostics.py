@@ -44,6 +44,7 @@ class Rule(StrEnum):
     BAD_ENUM = "bad-enum"
     BAD_ID = "bad-id"
     BAD_DATE = "bad-date"
+    BAD_HANDLE = "bad-handle"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
     # traceability: how items point at each other
@@ -72,6 +73,7 @@ class Rule(StrEnum):
     CODEOWNERS_OUTDATED = "codeowners-outdated"
     SCHEMA_OUTDATED = "schema-outdated"
     SCHEMA_SUGGESTIONS_OUTDATED = "schema-suggestions-outdated"
+    CODEOWNERS_PATH = "codeowners-path"
     # releases: what only a comparison with the published history can show
     ITEM_REMOVED = "item-removed"
     ID_REUSED = "id-reused"
@@ -109,6 +111,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
     Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
+    Rule.BAD_HANDLE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Not a reviewer CODEOWNERS can name"
+    ),
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
@@ -163,6 +168,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.SCHEMA_SUGGESTIONS_OUTDATED: RuleInfo(
         Family.LIFECYCLE, Severity.INFO, "The editors' schema suggests outdated values or norms"
+    ),
+    Rule.CODEOWNERS_PATH: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "File name CODEOWNERS cannot name"
     ),
     Rule.ITEM_REMOVED: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "A released item was deleted instead of retired"

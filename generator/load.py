@@ -24,6 +24,7 @@ from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.filecache import FileCache
 from generator.index import EMPTY, Index, index_items, merge
 from generator.model import (
+    HANDLE_HINT,
     ITEM_SECTIONS,
     SECTION_NOUN,
     TAXONOMY_SECTIONS,
@@ -644,6 +645,13 @@ def _describe(
             f"{where} is `{_show(given)}`, which is not a well-formed id",
             _id_hint(pattern),
         )
+    if kind == "handle":
+        return Diagnostic(
+            Rule.BAD_HANDLE,
+            at,
+            f"{where} is `{_escaped(str(given))}`: {first.get('ctx', {}).get('reason', '')}",
+            HANDLE_HINT,
+        )
     if (kind == "value_error" and "date" in first["msg"]) or kind.startswith("date"):
         reason = first["msg"].removeprefix("Value error, ")
         return Diagnostic(
@@ -721,6 +729,20 @@ def _id_hint(pattern: str) -> str:
                 f"for example {prefix}-001."
             )
     return "Write lowercase letters, digits and hyphens, starting with a letter: `face-to-face`."
+
+
+def _escaped(text: str) -> str:
+    """A value as a person can read it on one line: line breaks, control and invisible
+    characters written as escapes (`\\n`, `\\x1b`, `\\u200b`), never sent to the terminal."""
+    return "".join(
+        char if char == " " or (char.isprintable() and not char.isspace()) else _escape(char)
+        for char in _show(text)
+    )
+
+
+def _escape(char: str) -> str:
+    escaped = repr(char)[1:-1]
+    return escaped if escaped != char else f"\\u{ord(char):04x}"
 
 
 def _dotted(path: NodePath) -> str:

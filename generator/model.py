@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from generator.index import Index
@@ -195,10 +196,64 @@ class Channel(Term):
     )
 
 
+_GITHUB_NAME = r"[A-Za-z0-9](?:-?[A-Za-z0-9])*"
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+HANDLE_PATTERN = (
+    # @user or @organisation/team: GitHub names are 1 to 39 letters, digits and single inner
+    # hyphens; a team's slug adds underscores. Or an e-mail address of a GitHub account.
+    rf"^(?:@(?=[A-Za-z0-9-]{{1,39}}(?:/|$)){_GITHUB_NAME}(?:/[A-Za-z0-9][A-Za-z0-9_-]*)?"
+    rf"|[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*"
+    r"\.[A-Za-z]{2,63})$"
+)
+HANDLE_HINT = (
+    "Write a GitHub user `@jdoe`, a team `@organisation/team-name`, or the e-mail address of "
+    "a GitHub account `quality@example.com`."
+)
+
+
+def _handle(value: str) -> str:
+    """A reviewer as CODEOWNERS names one, and nothing else: the handle is written into that
+    file as it is, where a `#` starts a comment (dropping every reviewer after it), whitespace
+    ends the handle and an unknown form makes GitHub skip the line, leaving the files without
+    their reviewers."""
+    if len(value) <= 254 and re.fullmatch(HANDLE_PATTERN, value):
+        return value
+    raise PydanticCustomError("handle", "{reason}", {"reason": _why_not_a_handle(value)})
+
+
+def _why_not_a_handle(value: str) -> str:
+    if any(not c.isprintable() or c.isspace() for c in value):
+        return "a handle is one word, with no space, line break or invisible character"
+    if value.startswith("#"):
+        return (
+            "in CODEOWNERS `#` starts a comment: this reviewer and every one after it on the "
+            "line would be dropped"
+        )
+    if value.startswith("@"):
+        name, _, team = value[1:].partition("/")
+        if not name:
+            return "names nobody after `@`"
+        if "/" in team:
+            return "a team is written `@organisation/team-name`, with one slash"
+        if not re.fullmatch(_GITHUB_NAME, name) or len(name) > 39:
+            return (
+                "a GitHub user or organisation name has 1 to 39 letters, digits or single "
+                "hyphens, and does not start or end with a hyphen"
+            )
+        return (
+            "a team name (after the slash) starts with a letter or digit and has letters, "
+            "digits, hyphens and underscores"
+        )
+    if "@" in value:
+        return "not an e-mail address GitHub can look up"
+    return "neither a GitHub user or team (starting with `@`) nor an e-mail address"
+
+
 Handle = Annotated[
     str,
+    AfterValidator(_handle),
     Field(
-        pattern=r"^(@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[a-z]+)$",
+        json_schema_extra={"pattern": HANDLE_PATTERN, "maxLength": 254},
         examples=["@meridian/service-board", "@jdoe", "quality@meridian.example"],
     ),
 ]

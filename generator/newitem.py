@@ -1,8 +1,10 @@
 """`handbook new`: add a value, norm or parameter with the next free id, in the right file.
 
 The entry is written as text (the file keeps its layout and comments), then the whole
-handbook is validated again; if the new entry brought an error other than a missing
-translation, the file is put back as it was and the errors are returned.
+handbook is validated again; if the new entry brought any error, the file is put back as it
+was and the errors are returned. A text is given once per language (`--title "Call ahead"`
+for the default language, `--title ru="Позвоните заранее"` for another): the command asks for,
+or refuses without, each language the handbook requires, so what it writes validates.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Rule, Severity
-from generator.model import Handbook
+from generator.diagnostics import Diagnostic, Severity
+from generator.model import Handbook, Settings
 from generator.pipeline import validate
 
 PREFIXES = {"value": "VAL", "norm": "NRM", "parameter": "PAR"}
@@ -28,6 +30,114 @@ REQUIRED = {
     "parameter": ("title", "traces_to", "channel", "category", "requirement"),
 }
 LISTS = {"traces_to", "channels", "audiences", "roles", "factors", "pillars", "verification"}
+# The texts of each kind, in the order a person is asked for them; metric and unit are the
+# measure's (a parameter's), the others the item's own.
+TEXTS = {
+    "value": ("title", "statement", "rationale"),
+    "norm": ("title", "statement", "rationale"),
+    "parameter": ("title", "requirement", "rationale", "metric", "unit"),
+}
+PLAIN = {"status", "owner", "channel", "category", "effective", "review"}
+"""Fields written without quotes: ids and dates, which the schema checks as such."""
+_LANGUAGE_PREFIX = re.compile(r"([a-z]{2,3}(?:-[A-Z]{2})?)=(.*)", re.DOTALL)
+
+
+class UsageError(Exception):
+    """What the command line asks for cannot be written; nothing is (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The handbook's languages as `handbook new` needs them."""
+
+    default: str
+    published: tuple[str, ...]
+    required: tuple[str, ...]
+    """Those every text must have: the default one, then `required_languages`."""
+
+    @classmethod
+    def of(cls, settings: Settings | None) -> Languages:
+        if settings is None:  # the standards cannot be read; `add` reports why
+            return cls("en", ("en",), ("en",))
+        default = settings.default_language
+        published = tuple(dict.fromkeys((default, *settings.languages)))
+        required = tuple(dict.fromkeys((default, *settings.required_languages)))
+        return cls(default, published, required)
+
+    def flag(self, field: str, language: str) -> str:
+        """How the command line gives this text: `--title "…"`, `--title ru="…"`."""
+        option = "--" + field.replace("_", "-")
+        return f'{option} "…"' if language == self.default else f'{option} {language}="…"'
+
+
+def parse_texts(field: str, given: Sequence[str], languages: Languages) -> dict[str, str]:
+    """The texts given for one field, by language: `TEXT` is the default language's,
+    `LANG=TEXT` another's (`en=` writes a default-language text that itself starts so)."""
+    option = "--" + field.replace("_", "-")
+    texts: dict[str, str] = {}
+    for value in given:
+        prefixed = _LANGUAGE_PREFIX.fullmatch(value)
+        language, text = prefixed.groups() if prefixed else (languages.default, value)
+        if language not in languages.published:
+            raise UsageError(
+                f"{option} {language}=…: {language} is not a language of this handbook "
+                f"({', '.join(languages.published)})"
+            )
+        if language in texts:
+            raise UsageError(f"{option} gives the {language} text twice")
+        if not text.strip():
+            raise UsageError(f"{option} gives an empty {language} text")
+        texts[language] = text.strip()
+    return texts
+
+
+def given_texts(
+    kind: str, given: Mapping[str, Sequence[str]], numbers: bool, languages: Languages
+) -> tuple[dict[str, dict[str, str]], bool]:
+    """Each text field of the kind, by language, and whether the item gets a measure (a
+    number or a text of one was given)."""
+    for field in sorted({f for fields in TEXTS.values() for f in fields} - set(TEXTS[kind])):
+        if given.get(field):
+            raise UsageError(f"a {kind} has no {field}: --{field} is not for it")
+    if kind != "parameter" and numbers:
+        raise UsageError(f"a {kind} has no measure: --target, --min and --max are not for it")
+    texts = {field: parse_texts(field, given.get(field, ()), languages) for field in TEXTS[kind]}
+    return texts, numbers or bool(texts.get("metric") or texts.get("unit"))
+
+
+def still_wanted(
+    kind: str,
+    texts: Mapping[str, Mapping[str, str]],
+    given: Mapping[str, object],
+    measured: bool,
+    languages: Languages,
+) -> list[tuple[str, str | None]]:
+    """What must still be given, in the order a person is asked for it, as (field, language):
+    each required field, and each required language of every text that will be written (a
+    measure needs its metric). The language is None for a field that is not a text."""
+    needed = [*REQUIRED[kind]]
+    needed += [
+        field
+        for field in TEXTS[kind]
+        if field not in needed and (texts[field] or (field == "metric" and measured))
+    ]
+    wanted: list[tuple[str, str | None]] = []
+    for field in needed:
+        if field in texts:
+            wanted += [(field, lang) for lang in languages.required if lang not in texts[field]]
+        elif not given.get(field):
+            wanted.append((field, None))
+    return wanted
+
+
+def text_value(texts: Mapping[str, str], languages: Languages) -> str | dict[str, str] | None:
+    """A text as the YAML holds it: plain in a handbook of one language, else a map in the
+    order the languages are declared."""
+    if not texts:
+        return None
+    if languages.published == (languages.default,):
+        return texts[languages.default]
+    return {language: texts[language] for language in languages.published if language in texts}
 
 
 class NewItemError(Exception):
@@ -104,18 +214,26 @@ def _kind_of(item_id: str) -> str:
 
 def entry_text(item_id: str, kind: str, fields: Mapping[str, object]) -> str:
     """The new entry as YAML. Strings are written as JSON strings, which YAML reads as they
-    are: no text a person types can turn into a number, a date or a boolean."""
-    lines = [f"  - id: {item_id}"]
+    are: no text a person types can turn into a number, a date or a boolean; numbers (a
+    measure's target, min and max) are written as numbers."""
+    return "\n".join([f"  - id: {item_id}", *_field_lines(fields, 4)]) + "\n"
+
+
+def _field_lines(fields: Mapping[str, object], indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
     for name, value in fields.items():
-        if value in (None, [], ""):
+        if value is None or (isinstance(value, list | dict | str) and not value):
             continue
-        if isinstance(value, list):
-            lines.append(f"    {name}: [{', '.join(str(v) for v in value)}]")
-        elif name in {"status", "owner", "channel", "category", "effective", "review"}:
-            lines.append(f"    {name}: {value}")
+        if isinstance(value, dict):
+            lines += [f"{pad}{name}:", *_field_lines(value, indent + 2)]
+        elif isinstance(value, list):
+            lines.append(f"{pad}{name}: [{', '.join(str(v) for v in value)}]")
+        elif name in PLAIN:
+            lines.append(f"{pad}{name}: {value}")
         else:
-            lines.append(f"    {name}: {json.dumps(value, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
+            lines.append(f"{pad}{name}: {json.dumps(value, ensure_ascii=False)}")
+    return lines
 
 
 def insert(text: str, section: str, entry: str) -> tuple[str, int]:
@@ -159,17 +277,25 @@ def add(standards: Path, kind: str, fields: Mapping[str, object], *, today: dt.d
     after = validate(standards, today=today)
     known = {(d.rule, d.location, d.message) for d in before.diagnostics}
     new = [d for d in after.diagnostics if (d.rule, d.location, d.message) not in known]
-    blocking = [
-        d
-        for d in new
-        if d.severity is Severity.ERROR and d.rule is not Rule.MISSING_REQUIRED_TRANSLATION
-    ]
+    blocking = [d for d in new if d.severity is Severity.ERROR]
     if blocking:
         if original is None:
             path.unlink()
         else:
             path.write_text(original, encoding="utf-8")
         raise NewItemError(f"{item_id} was not written", blocking, after.loaded.sources)
-    settings = handbook.settings
-    others = tuple(lang for lang in settings.languages if lang != settings.default_language)
-    return Written(item_id, path, line, others)
+    return Written(item_id, path, line, _untranslated(fields, Languages.of(handbook.settings)))
+
+
+def _untranslated(fields: Mapping[str, object], languages: Languages) -> tuple[str, ...]:
+    """The published languages that some text of the new item still lacks."""
+    measure = fields.get("measure")
+    texts = {**fields, **(measure if isinstance(measure, dict) else {})}
+    present = [
+        set(value) if isinstance(value, dict) else {languages.default}
+        for name, value in texts.items()
+        if name in {*TEXTS["value"], *TEXTS["parameter"]} and value
+    ]
+    return tuple(
+        language for language in languages.published if any(language not in p for p in present)
+    )

@@ -90,6 +90,16 @@ def parts_of(page: Path) -> list[Path]:
     return found
 
 
+def chromium() -> Path:
+    """The Chromium program that prints; pip cannot install it, so say how to get one."""
+    if not Path(CHROMIUM).is_file():
+        raise PdfError(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium package (apt-get install "
+            "chromium), or set HANDBOOK_CHROMIUM to the path of a Chromium or Chrome program"
+        )
+    return Path(CHROMIUM)
+
+
 def print_pdf(page: Path, out: Path, footer: str, created: dt.datetime | None = None) -> Path:
     """Print the HTML file `page` and its parts (`parts_of`) as one PDF to `out`."""
     return print_pdfs([(page, out)], footer, created)[0]
@@ -105,8 +115,7 @@ def print_pdfs(
     that the same site prints the same bytes."""
     from playwright.sync_api import Error, sync_playwright
 
-    if not Path(CHROMIUM).is_file():
-        raise PdfError(f"no Chromium at {CHROMIUM}; install Debian's chromium package")
+    chromium()
     template = (
         '<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;'
         'justify-content:space-between;font-family:sans-serif">'

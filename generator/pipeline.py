@@ -65,13 +65,16 @@ def validate(
 
 
 def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
-    """A CODEOWNERS file beside the standards must say what the owners say."""
+    """A CODEOWNERS file beside the standards must say what the owners say, and be able to
+    (a file name it cannot name is an error; it can only be brought up to date after)."""
     project = standards.resolve().parent
     written = project / LOCATION
     if not written.is_file():
         return []
     expected = codeowners(handbook, standards.resolve().name)
-    if written.read_text(encoding="utf-8") == expected:
+    if expected.problems:
+        return list(expected.problems)
+    if written.read_text(encoding="utf-8") == expected.text:
         return []
     return [
         Diagnostic(

@@ -28,18 +28,23 @@ from generator.diagnostics import Diagnostic, Rule, has_errors
 from generator.diff import Changes, diff
 from generator.load import load_handbook
 from generator.model import Handbook, Norm, Parameter, id_order
+from generator.pdf import PdfError, chromium
 from generator.pipeline import validate
 from generator.plugin import LANGUAGE_VARIABLE, PDF_VARIABLE
+from generator.programs import MissingProgramError, console_script_folder, require_git
 from generator.releases import (
+    DEFAULT_BRANCH,
     GitError,
     Release,
     extract_standards,
+    find_release,
     git,
     in_force,
     previous,
     releases,
     repository_root,
 )
+from generator.releasetag import TagError, TagPlan, plan_tag, version_of, write_tag
 from generator.report import as_text
 from generator.sitebuild import remove_abandoned_staging
 
@@ -47,8 +52,13 @@ REMOTE = "origin"
 """The remote the site branch is published to (mike's default)."""
 SCRATCH_PREFIX = "handbook-release/"
 """Where a release is assembled before the site branch is moved to it (`publish`)."""
-# mike has no `python -m mike`; its console script sits beside the running interpreter.
-_MIKE = str(Path(sys.executable).with_name("mike"))
+# mike has no `python -m mike`, and its console script is wherever pip put it (not always
+# beside the interpreter): its entry point is run by this interpreter instead.
+_MIKE = [
+    sys.executable,
+    "-c",
+    "import sys; sys.argv[0] = 'mike'; from mike.driver import main; sys.exit(main())",
+]
 
 
 class PublishError(Exception):
@@ -68,6 +78,7 @@ def standards_folder(config_file: Path) -> Path:
 
 
 def _repo(config_file: Path) -> Path:
+    require_git()
     repo = repository_root(config_file.resolve().parent)
     if repo is None:
         raise PublishError("this handbook is not in a git repository; releases are recorded in git")
@@ -124,6 +135,8 @@ def _publish(
             "records the commit it was built from:\n" + dirty
         )
     _catch_up_with_remote(repo, branch)
+    tools = _tools_path()
+    _ready_to_publish(repo)
     validation = validate(standards, today=date)
     if validation.failed():
         raise PublishError(
@@ -142,6 +155,11 @@ def _publish(
             f"version {version} is already published; a published version is never rebuilt. "
             "Choose a new version, or pass --force to replace it deliberately"
         )
+    head = str(git(repo, "rev-parse", "HEAD")).strip()
+    try:
+        tag = plan_tag(repo, version, head, force=force)
+    except TagError as refused:
+        raise PublishError(str(refused)) from None
     base = previous(history, version)
     lines: list[str] = []
     if base is not None:
@@ -159,7 +177,7 @@ def _publish(
         lines.append(f"changes since {base.version}: {_summary(changes)}")
     environment = {
         **os.environ,
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+        "PATH": os.pathsep.join([tools, os.environ.get("PATH", "")]),
         "HANDBOOK_RELEASE_DATE": date.isoformat(),
         "HANDBOOK_RELEASE_TITLE": title or version,
         "SOURCE_DATE_EPOCH": _epoch(date),
@@ -182,13 +200,66 @@ def _publish(
         git(repo, "update-ref", f"refs/heads/{branch}", after, before or "")
     finally:
         _reset_branch(repo, scratch, None)
-    commit = str(git(repo, "rev-parse", "--short", "HEAD")).strip()
-    lines.insert(
-        0,
-        f"released {version} ({title or version}) dated {date.isoformat()} from commit {commit} "
-        f"to branch {branch}; latest → {version}",
-    )
+    short = str(git(repo, "rev-parse", "--short", head)).strip()
+    lines[0:0] = [
+        f"released {version} ({title or version}) dated {date.isoformat()} from commit "
+        f"{short} to branch {branch}; latest → {version}",
+        _tagged(repo, tag, _tag_message(version, title, date)),
+    ]
     return lines
+
+
+def _tag_message(version: str, title: str | None, date: dt.date) -> str:
+    named = f": {title}" if title and title != version else ""
+    return f"Release {version}{named}, dated {date.isoformat()}"
+
+
+def _tagged(repo: Path, tag: TagPlan, message: str) -> str:
+    """Tagged once the site branch has moved: a release that failed leaves no tag behind. The
+    record on the site branch names the commit all the same, so a tag that cannot be written
+    now costs only the tag."""
+    if not tag.needed:
+        return f"the tag {tag.name} already names this commit"
+    try:
+        write_tag(repo, tag, message)
+    except GitError as failed:
+        return (
+            f"warning: the release is published but could not be tagged ({failed}); "
+            f"tag it with `git tag {tag.name} {tag.commit[:12]}`"
+        )
+    return f"tagged this commit {tag.name}"
+
+
+def _tools_path() -> str:
+    """mike runs the `mkdocs` program through PATH: the one installed with this generator."""
+    try:
+        return str(console_script_folder("mkdocs", "mkdocs"))
+    except MissingProgramError as missing:
+        raise PublishError(str(missing)) from None
+
+
+def _ready_to_publish(repo: Path) -> None:
+    """What a release needs outside Python, asked before anything is built: mike commits and
+    the tag are signed with the user's git identity, and each language's PDF is printed by
+    Chromium."""
+    for key, variable in (
+        ("user.name", "GIT_COMMITTER_NAME"),
+        ("user.email", "GIT_COMMITTER_EMAIL"),
+    ):
+        if os.environ.get(variable):
+            continue
+        try:
+            git(repo, "config", "--get", key)
+        except GitError:
+            raise PublishError(
+                f"git does not know who publishes this release (no {key}): set "
+                '`git config user.name "…"` and `git config user.email …` first'
+            ) from None
+    try:
+        chromium()
+    except PdfError as missing:
+        reason = f"a release prints each language's PDF, and there is {missing}"
+        raise PublishError(reason) from None
 
 
 def _catch_up_with_remote(repo: Path, branch: str) -> None:
@@ -250,7 +321,7 @@ def _deploy(
     language = {LANGUAGE_VARIABLE: prefix} if prefix else {}
     placed = ["--deploy-prefix", prefix] if prefix else []
     deploy = [
-        _MIKE, "deploy",
+        *_MIKE, "deploy",
         "--config-file", str(config_file.resolve()),
         "--branch", branch,
         "--alias-type", "redirect",
@@ -262,7 +333,7 @@ def _deploy(
     _run(deploy, project, {**environment, **language}, "mike could not build or publish the site")
     if not _has_default(Path(project), branch, prefix):
         _run(
-            [_MIKE, "set-default", "--branch", branch, *placed, "latest"],
+            [*_MIKE, "set-default", "--branch", branch, *placed, "latest"],
             project,
             environment,
             "mike could not set the default version",
@@ -328,25 +399,51 @@ def _has_default(repo: Path, branch: str, prefix: str) -> bool:
 
 
 @contextmanager
-def standards_at(side: str | None, standards: Path) -> Iterator[Handbook]:
-    """One side of a diff: a folder of standards, a git ref of this repository, or (None)
-    the standards folder as it is in the work tree."""
+def standards_at(
+    side: str | None, standards: Path, branch: str = DEFAULT_BRANCH
+) -> Iterator[Handbook]:
+    """One side of a diff: a folder of standards, a released version (`1.1` or `v1.1`, found
+    by the release records on the site branch, so it needs no tag in this clone), a git ref of
+    this repository, or (None) the standards folder as it is in the work tree."""
     if side is None or Path(side).is_dir():
         yield _readable(Path(side) if side is not None else standards, side or "work tree")
         return
+    require_git()
     repo = repository_root(standards if standards.exists() else Path.cwd())
     if repo is None:
         raise PublishError(f"`{side}` is not a folder, and there is no git repository here")
-    folder = standards.resolve().relative_to(repo.resolve()).as_posix()
-    try:
-        commit = str(git(repo, "rev-parse", "--verify", f"{side}^{{commit}}")).strip()
-    except GitError:
-        raise PublishError(
-            f"`{side}` is neither a folder nor a git ref of this repository"
-        ) from None
+    release = _released(repo, branch, side)
+    if release is not None:
+        commit, folder = release.commit, release.standards
+        try:
+            git(repo, "cat-file", "-e", f"{commit}^{{commit}}")
+        except GitError:
+            raise PublishError(
+                f"release {release.version} was built from commit {commit[:12]}, which this "
+                "clone does not have; fetch the whole history (`git fetch --unshallow`)"
+            ) from None
+    else:
+        folder = standards.resolve().relative_to(repo.resolve()).as_posix()
+        try:
+            commit = str(git(repo, "rev-parse", "--verify", f"{side}^{{commit}}")).strip()
+        except GitError:
+            raise PublishError(
+                f"`{side}` is neither a folder, a version released on `{branch}` nor a git "
+                "ref of this repository"
+            ) from None
     with tempfile.TemporaryDirectory(prefix="handbook-diff-") as scratch:
         extracted = extract_standards(repo, commit, folder, Path(scratch))
         yield _readable(extracted, side, label=f"{folder}@{side}")
+
+
+def _released(repo: Path, branch: str, name: str) -> Release | None:
+    """The release `name` stands for: a version as published, or its tag's name (`v1.1`)."""
+    refs = [branch, f"{REMOTE}/{branch}"]
+    for version in dict.fromkeys([name, version_of(name)]):
+        found = find_release(repo, refs, version)
+        if found is not None:
+            return found
+    return None
 
 
 def _readable(folder: Path, side: str, label: str | None = None) -> Handbook:

@@ -14,10 +14,12 @@ import io
 import json
 import subprocess
 import tarfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.model import Handbook
+from generator.programs import MissingProgramError, require_git
 
 RELEASE_FILE = "release.json"
 DEFAULT_BRANCH = "gh-pages"
@@ -56,17 +58,20 @@ class Release:
 
 
 def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False, timeout=300)
+    result = subprocess.run(
+        [require_git(), *args], cwd=repo, capture_output=True, check=False, timeout=300
+    )
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return result.stdout if binary else result.stdout.decode("utf-8")
 
 
 def repository_root(path: Path) -> Path | None:
-    """The top of the git work tree that holds `path`, or None outside git."""
+    """The top of the git work tree that holds `path`, or None outside git (or without git:
+    a build needs no history; the commands that do ask for git first, `require_git`)."""
     try:
         top = git(path if path.is_dir() else path.parent, "rev-parse", "--show-toplevel")
-    except (GitError, OSError):
+    except (GitError, OSError, MissingProgramError):
         return None
     return Path(str(top).strip())
 
@@ -104,6 +109,36 @@ def releases(repo: Path, branch: str = DEFAULT_BRANCH, prefix: str = "") -> list
             )
         )
     return sorted(found)
+
+
+def find_release(repo: Path, refs: Sequence[str], version: str) -> Release | None:
+    """The release published as `version`, from the first of `refs` (the site branch, then the
+    remote's copy of it) that records it: at the branch's root, or in a language's folder."""
+    for ref in refs:
+        for prefix in _published_prefixes(repo, ref):
+            for release in releases(repo, ref, prefix):
+                if release.version == version:
+                    return release
+    return None
+
+
+def _published_prefixes(repo: Path, ref: str) -> list[str]:
+    """Where a site branch keeps its versions.json: at its root (one language) or in a folder
+    per language (`ru/versions.json`)."""
+    try:
+        names = str(git(repo, "ls-tree", "--name-only", f"{ref}^{{tree}}")).splitlines()
+    except GitError:
+        return []
+    if "versions.json" in names:
+        return [""]
+    found = []
+    for name in names:
+        try:
+            git(repo, "cat-file", "-e", f"{ref}:{name}/versions.json")
+        except GitError:
+            continue
+        found.append(name)
+    return found
 
 
 def previous(history: list[Release], version: str | None) -> Release | None:

@@ -2,7 +2,8 @@
 
 The files come from `generator/skeleton/` (dot-files are stored as `dot-…`, because packaging
 tools drop hidden files); the schema and CODEOWNERS are generated from the new standards, so
-they are right from the first commit.
+they are right from the first commit, and the generator itself is vendored with its pinned
+dependencies (`generator/vendoring.py`), so that CI installs it with nothing but pip.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from generator.codeowners import LOCATION, codeowners
 from generator.load import load_handbook
 from generator.schema import SCHEMA_FILE, schema_text
+from generator.vendoring import planned, write_install
 
 SCAFFOLD = Path(__file__).parent / "skeleton"
 
@@ -28,7 +30,7 @@ def init(target: Path, organisation: str) -> list[Path]:
         for path in sorted(SCAFFOLD.rglob("*"))
         if path.is_file()
     }
-    clashes = [str(p) for p in plan if p.exists()]
+    clashes = [str(p) for p in [*plan, *planned(target)] if p.exists()]
     clashes += [str(target / d) for d in ("standards", "schemas") if (target / d).exists()]
     if clashes:
         raise ScaffoldError("would overwrite: " + ", ".join(sorted(set(clashes))))
@@ -47,8 +49,8 @@ def init(target: Path, organisation: str) -> list[Path]:
     schema.write_text(schema_text(handbook), encoding="utf-8")
     owners = target / LOCATION
     owners.parent.mkdir(parents=True, exist_ok=True)
-    owners.write_text(codeowners(handbook, "standards"), encoding="utf-8")
-    return sorted([*written, schema, owners])
+    owners.write_text(codeowners(handbook, "standards").text, encoding="utf-8")
+    return sorted([*written, schema, owners, *write_install(target)])
 
 
 def _visible(relative: Path) -> Path:

@@ -346,3 +346,108 @@ def test_one_release_publishes_every_language_of_a_version(
         assert links["ru"] == "../../../../ru/1.0/values/val-004/"
         record = json.loads(git(repo, "show", f"gh-pages:{language}/1.0/release.json"))
         assert record["version"] == "1.0"
+    # Each language records the release; `handbook diff` finds it without the tag.
+    git(repo, "tag", "--delete", "v1.0")
+    compared = run_cli("diff", "1.0", "--format", "json", cwd=repo)
+    assert compared.code == 0, compared.stderr
+    assert json.loads(compared.stdout)["items"] == []
+
+
+def test_each_release_is_tagged_with_its_version(history: dict[str, object]) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    for tag, commit in (("v1.0", history["first"]), ("v1.1", history["second"])):
+        assert git(repo, "rev-parse", f"{tag}^{{commit}}").strip() == commit
+        assert git(repo, "cat-file", "-t", tag).strip() == "tag"  # annotated: who and when
+    assert "Spring 2026" in git(repo, "tag", "-l", "--format=%(contents)", "v1.1")
+    assert "tagged this commit v1.1" in str(history["output"])
+
+
+def test_diff_takes_a_released_version_whether_or_not_its_tag_is_here(
+    history: dict[str, object], tmp_path: Path
+) -> None:
+    """A clone without the tags, whose site branch is only `origin/gh-pages` (as in CI): the
+    release records on the site branch name each version's commit."""
+    origin = history["repo"]
+    assert isinstance(origin, Path)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-tags", str(origin), str(clone)], check=True)
+    assert git(clone, "tag", "--list").strip() == ""
+    expected = run_cli(
+        "diff", str(history["first"]), str(history["second"]), "--format", "json", cwd=clone
+    )
+    assert expected.code == 0, expected.stderr
+    for old, new in (("1.0", "1.1"), ("v1.0", "v1.1"), ("1.0", str(history["second"]))):
+        result = run_cli("diff", old, new, "--format", "json", cwd=clone)
+        assert result.code == 0, result.stderr
+        found = json.loads(result.stdout)
+        assert (found["old"], found["new"]) == (old, new)
+        assert found["items"] == json.loads(expected.stdout)["items"]
+    unknown = run_cli("diff", "v9.9", cwd=clone)
+    assert unknown.code == 1
+    assert "neither a folder, a version released on `gh-pages` nor a git ref" in unknown.stderr
+
+
+def test_a_tag_that_names_another_commit_stops_the_release_before_it_starts(
+    history: dict[str, object],
+) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    head = git(repo, "rev-parse", "gh-pages")
+    git(repo, "tag", "v8.0", str(history["first"]))
+    refused = run_cli("release", "8.0", "--date", "2026-12-20", cwd=repo)
+    assert refused.code == 1
+    assert "the tag v8.0 already names commit" in refused.stderr
+    assert "--force" in refused.stderr
+    assert git(repo, "rev-parse", "gh-pages") == head
+    assert git(repo, "rev-parse", "v8.0^{commit}").strip() == history["first"]
+    untaggable = run_cli("release", "8.0 beta", "--date", "2026-12-20", cwd=repo)
+    assert untaggable.code == 1
+    assert "not a name git accepts" in untaggable.stderr
+    assert git(repo, "rev-parse", "gh-pages") == head
+
+
+def test_a_release_started_by_pushing_its_tag_keeps_the_tag(history: dict[str, object]) -> None:
+    """What the generated CI does: the tag `v8.1` (here a plain one) names the commit checked
+    out, and the release of 8.1 publishes that commit without touching the tag."""
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    git(repo, "tag", "v8.1")
+    tag = git(repo, "rev-parse", "v8.1")
+    result = run_cli("release", "8.1", "--date", "2026-12-21", cwd=repo)
+    assert result.code == 0, result.stderr + result.stdout
+    assert "the tag v8.1 already names this commit" in result.stdout
+    assert git(repo, "rev-parse", "v8.1") == tag
+
+
+def test_what_a_release_needs_outside_python_is_asked_for_first(
+    history: dict[str, object], tmp_path: Path
+) -> None:
+    repo = history["repo"]
+    assert isinstance(repo, Path)
+    head = git(repo, "rev-parse", "gh-pages")
+    no_chromium = run_cli(
+        "release", "8.2", cwd=repo, env={"HANDBOOK_CHROMIUM": str(tmp_path / "chromium")}
+    )
+    assert no_chromium.code == 1
+    assert f"no Chromium at {tmp_path / 'chromium'}" in no_chromium.stderr
+    assert "Traceback" not in no_chromium.stderr
+    name = git(repo, "config", "user.email").strip()
+    git(repo, "config", "--unset", "user.email")
+    try:
+        anonymous = run_cli(
+            "release",
+            "8.2",
+            cwd=repo,
+            env={"GIT_CONFIG_GLOBAL": "/dev/null", "HOME": str(tmp_path)},
+        )
+    finally:
+        git(repo, "config", "user.email", name)
+    assert anonymous.code == 1
+    assert "git does not know who publishes this release (no user.email)" in anonymous.stderr
+    for command in (("release", "8.2"), ("diff", "1.0")):
+        no_git = run_cli(*command, cwd=repo, env={"PATH": str(tmp_path)})
+        assert no_git.code == 1
+        assert no_git.stderr.startswith(f"handbook {command[0]}: git is not installed")
+        assert len(no_git.stderr.splitlines()) == 1
+    assert git(repo, "rev-parse", "gh-pages") == head
