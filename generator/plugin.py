@@ -38,7 +38,7 @@ from generator.auditpages import exports
 from generator.blockfile import BlockFile
 from generator.changespage import PRINT_PAGE
 from generator.deferred import Deferred
-from generator.diagnostics import Diagnostic, Rule, Severity
+from generator.diagnostics import Diagnostic, Rule, Severity, printable
 from generator.filecache import FileCache
 from generator.helper import Helper, may_fork, private_folder, return_free_memory
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
@@ -640,7 +640,8 @@ def _log_warnings(diagnostics: Sequence[Diagnostic]) -> None:
             continue
         shown[diagnostic.rule] += 1
         if shown[diagnostic.rule] <= WARNINGS_PER_RULE:
-            log.warning(f"{diagnostic.location}: [{diagnostic.rule}] {diagnostic.message}")
+            where = printable(str(diagnostic.location))
+            log.warning(f"{where}: [{diagnostic.rule}] {printable(diagnostic.message)}")
     for rule, count in shown.items():
         if count > WARNINGS_PER_RULE:
             log.warning(
