@@ -9,7 +9,6 @@ the location of the YAML node at fault, never just the item.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
@@ -26,6 +25,7 @@ from generator.model import (
     Value,
 )
 from generator.roles import bindings, handbook_roles, norm_roles, role_channels
+from generator.suggestions import did_you_mean
 from generator.trace import Links, link
 
 
@@ -64,9 +64,9 @@ def _duplicates(handbook: Handbook) -> Iterator[Diagnostic]:
 
 
 def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
-    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    close = did_you_mean(unknown, known)
     if close:
-        return f"Did you mean `{close[0]}`?"
+        return f"Did you mean `{close}`?"
     if not known:
         return f"Declare the {what} first; there are none yet."
     listed = ", ".join(f"`{k}`" for k in known[:8])

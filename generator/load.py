@@ -6,7 +6,6 @@ and are still checked, and a policy owner sees every problem of a pull request i
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -41,6 +40,7 @@ from generator.model import (
     Value,
 )
 from generator.parsecache import ParseStore
+from generator.suggestions import did_you_mean
 from generator.yamlsource import Data, ParsedYaml, parse_yaml
 from generator.yamlsource import Path as NodePath
 
@@ -667,9 +667,9 @@ def _describe(
 
 
 def _unknown_field(name: str, at: Location, allowed: list[str], label: str) -> Diagnostic:
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    close = did_you_mean(name, allowed)
     hint = (
-        f"Did you mean `{close[0]}`?"
+        f"Did you mean `{close}`?"
         if close
         else "Allowed here: " + ", ".join(f"`{a}`" for a in allowed) + "."
     )
