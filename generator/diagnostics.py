@@ -47,6 +47,9 @@ class Rule(StrEnum):
     BAD_DATE = "bad-date"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
+    BAD_LANGUAGE = "bad-language"
+    EMPTY_TEXT = "empty-text"
+    MEASURE_RANGE = "measure-range"
     # traceability: how items point at each other
     DUPLICATE_ID = "duplicate-id"
     NORM_WITHOUT_VALUE = "norm-without-value"
@@ -66,9 +69,12 @@ class Rule(StrEnum):
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
     DATES_OUT_OF_ORDER = "dates-out-of-order"
+    REPLACED_STILL_ACTIVE = "replaced-still-active"
     # language: texts that a published language lacks
     MISSING_TRANSLATION = "missing-translation"
     MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
+    MISSING_DEFAULT_LANGUAGE = "missing-default-language"
+    UNPUBLISHED_LANGUAGE = "unpublished-language"
     # repository: files generated from the standards
     CODEOWNERS_OUTDATED = "codeowners-outdated"
     # releases: what only a comparison with the published history can show
@@ -106,11 +112,20 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.MISSING_FIELD: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Required field missing"),
     Rule.WRONG_TYPE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Wrong type"),
     Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
-    Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
+    Rule.BAD_ID: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Id or handle malformed or of the wrong kind"
+    ),
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
+    ),
+    Rule.BAD_LANGUAGE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Language that cannot be published as set"
+    ),
+    Rule.EMPTY_TEXT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Text empty in every language"),
+    Rule.MEASURE_RANGE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Measure's limits contradict each other"
     ),
     Rule.DUPLICATE_ID: RuleInfo(Family.TRACEABILITY, Severity.ERROR, "Id used twice"),
     Rule.NORM_WITHOUT_VALUE: RuleInfo(
@@ -148,11 +163,20 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.DATES_OUT_OF_ORDER: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "Review date before effective date"
     ),
+    Rule.REPLACED_STILL_ACTIVE: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "Replaced item still active"
+    ),
     Rule.MISSING_TRANSLATION: RuleInfo(
         Family.LANGUAGE, Severity.WARNING, "Text not translated into a published language"
     ),
     Rule.MISSING_REQUIRED_TRANSLATION: RuleInfo(
         Family.LANGUAGE, Severity.ERROR, "Text not translated into a required language"
+    ),
+    Rule.MISSING_DEFAULT_LANGUAGE: RuleInfo(
+        Family.LANGUAGE, Severity.ERROR, "Text without the default language"
+    ),
+    Rule.UNPUBLISHED_LANGUAGE: RuleInfo(
+        Family.LANGUAGE, Severity.WARNING, "Text in a language that is not published"
     ),
     Rule.CODEOWNERS_OUTDATED: RuleInfo(
         Family.LIFECYCLE, Severity.WARNING, "CODEOWNERS does not match the owners"

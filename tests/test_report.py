@@ -107,6 +107,21 @@ def test_invisible_characters_are_named(written: str, named: str) -> None:
     assert shown(written) == named
 
 
+def test_an_id_with_an_invisible_character_is_named_and_the_id_meant_proposed(
+    small: Path,
+) -> None:
+    (small / "standards" / "zz.yml").write_text(
+        'values:\n  - id: "VAL-0\\u200b09"\n    title: Care\n    statement: We care.\n'
+        "    owner: head-of-service\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "standards", "--format", "json", cwd=small)
+    [found] = json.loads(result.stdout)["diagnostics"]
+    assert found["rule"] == "bad-id"
+    assert "`VAL-0[U+200B zero width space]09`" in found["message"]
+    assert found["hint"].startswith("Did you mean `VAL-009`?")
+
+
 def test_the_caret_stays_under_the_mistake_when_the_line_holds_controls() -> None:
     line = "title: \x1b[31m\x07 status: yes"
     diagnostic = Diagnostic(Rule.BAD_ENUM, Location("f.yml", 1, line.index("yes") + 1), "bad")
