@@ -42,7 +42,6 @@ _EXPECTED = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
     "date_type": "a date written YYYY-MM-DD",
-    "none_type": "nothing",
 }
 """What each kind of type error expected, for every type a field of the model has."""
 
@@ -187,7 +186,7 @@ def _describe(
         Rule.WRONG_TYPE,
         at,
         f"{where} is `{_show(given)}`, which is not allowed here",
-        f"Write {described} here." if described else "Correct the value.",
+        f"Expected here: {described}." if described else "Correct the value.",
     )
 
 

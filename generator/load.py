@@ -1,7 +1,10 @@
 """Load: every YAML file under `standards/` into one immutable Handbook, plus located problems.
 
 Each item is validated on its own, so one bad norm costs only that norm: the rest still load
-and are still checked, and a policy owner sees every problem of a pull request in one run.
+and are still checked, and a policy owner sees every problem of a pull request in one run. What
+can be read of the bad norm is kept aside to be checked too (`Partial`), and what it defines
+(its id, or every id a file that cannot be parsed mentions) still counts as existing, so that
+one mistake is one report.
 """
 
 from __future__ import annotations

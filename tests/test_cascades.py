@@ -245,3 +245,19 @@ def test_an_unknown_reference_to_an_entry_that_failed_the_schema_is_not_reported
     )
     found = _diagnostics(small)
     assert [(d["rule"], d["line"]) for d in found] == [("unknown-field", 14)]
+
+
+def test_an_owner_that_failed_the_schema_leaves_codeowners_unjudged(tmp_path: Path) -> None:
+    """CODEOWNERS cannot be compared with owners that could not be read: the bad handle is the
+    one report, not also "CODEOWNERS does not match"."""
+    project = _copy(tmp_path)
+    written = run_cli("codeowners", "standards", cwd=project)
+    assert written.code == 0, written.stderr
+    handbook = project / "standards" / "handbook.yml"
+    handbook.write_text(
+        handbook.read_text(encoding="utf-8").replace(
+            '["@meridian/service-board"]', '["@meridian service board"]'
+        ),
+        encoding="utf-8",
+    )
+    assert [d["rule"] for d in _diagnostics(project)] == ["bad-id"]
