@@ -70,7 +70,7 @@ messages: setup
 # reading: the largest page of each kind, opened in Chromium (hence `browser`).
 bench: setup browser
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps validate validate-edit revalidate build rebuild
-	$(BIN)/python -m benchmarks.run --sizes 1000 --runs 3 --steps serve
+	$(BIN)/python -m benchmarks.run --sizes 1000 --runs 3 --steps serve report
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps reading
 
 # A long fuzz campaign (the test suite runs a short one); new cases go into the corpus.

@@ -38,7 +38,16 @@ from benchmarks.synthetic import edit_one_file, write
 if TYPE_CHECKING:
     from benchmarks.reading import Page, Reading
 
-STEPS = ("validate", "validate-edit", "revalidate", "build", "rebuild", "serve", "reading")
+STEPS = (
+    "validate",
+    "validate-edit",
+    "revalidate",
+    "report",
+    "build",
+    "rebuild",
+    "serve",
+    "reading",
+)
 DEFAULT_STEPS = ("validate", "build", "rebuild")
 REPOSITORY = Path(__file__).resolve().parent.parent
 OTHERS = REPOSITORY / "benchmarks" / "others.txt"
@@ -233,14 +242,16 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         choices=STEPS,
         default=list(DEFAULT_STEPS),
-        help="validate-edit: `handbook validate` after one file changed, with the parsed files "
-        "of the run before on disk (validate itself starts with none); revalidate: in one "
+        help="validate-edit: `handbook validate` after one file changed, with the parsed files of "
+        "the run before on disk (validate itself starts with none); revalidate: in one "
         "process, the second validation after one file changed (the time of that validation "
-        "only; the peak memory of the whole process); serve: `handbook serve`, the seconds "
-        "from saving one changed file to the server giving that value's page with the change "
-        "(the median of three saves; the peak memory of the server); reading: the largest "
-        "page of each kind of the built handbook, its KiB, elements and seconds to open in "
-        "Chromium (the median of --runs loads), a table per size",
+        "only; the peak memory of the whole process); report: the text report of 5,000 "
+        "warnings in one file added to the handbook (the time of the report only); serve: "
+        "`handbook serve`, the seconds from saving one changed file to the server giving that"
+        " value's page with the change (the median of three saves; the peak memory of the "
+        "server); reading: the largest page of each kind of the built handbook, its KiB, "
+        "elements and seconds to open in Chromium (the median of --runs loads), a table per "
+        "size",
     )
     parser.add_argument(
         "--site",
@@ -284,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     # Steps that time themselves and print the seconds: the time of one part of the process.
     timed_inside = {
         "revalidate": [sys.executable, "-m", "benchmarks.revalidate"],
+        "report": [sys.executable, "-m", "benchmarks.report"],
         "serve": [sys.executable, "-m", "benchmarks.serve"],
     }
     tools: Path | None = None

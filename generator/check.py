@@ -9,10 +9,10 @@ the location of the YAML node at fault, never just the item.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
+from generator.languages import settings_problems
 from generator.model import (
     SECTION_NOUN,
     Channel,
@@ -21,27 +21,44 @@ from generator.model import (
     Norm,
     Origin,
     Parameter,
+    Role,
     Term,
-    Text,
     Value,
 )
 from generator.roles import bindings, handbook_roles, norm_roles, role_channels
+from generator.suggestions import Names
+from generator.texts import check_texts
 from generator.trace import Links, link
 
 
 def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
     """Every problem in the handbook, sorted by file and line. `today` dates the review check,
-    so that the same input and the same day always give the same answer."""
+    so that the same input and the same day always give the same answer.
+
+    Entries that failed the schema are checked too, as far as they could be read
+    (`handbook.partials`), so that every problem of an entry is reported in one run; nothing
+    is concluded from what could not be read (`Partial.unread`)."""
     links = link(handbook)
-    found: list[Diagnostic] = []
+    languages: list[Diagnostic] = []
+    if handbook.settings_origin is not None and handbook.languages_read:
+        languages = settings_problems(handbook.settings, handbook.settings_origin)
+    found: list[Diagnostic] = [*languages]
     found.extend(_duplicates(handbook))
     found.extend(_references(handbook, links))
     found.extend(_traceability(handbook, links))
     found.extend(_coverage(handbook, links))
     found.extend(_roles(handbook, links))
     found.extend(_lifecycle(handbook, today))
-    found.extend(_replacement_cycles(handbook))
-    found.extend(_translations(handbook))
+    cycles = list(_replacement_cycles(handbook))
+    found.extend(cycles)
+    found.extend(_replaced_still_active(handbook, links, today, cycles))
+    found.extend(_measures(handbook))
+    found.extend(_partials(handbook, links, today))
+    found.extend(
+        check_texts(
+            handbook, handbook.languages_read and not languages, handbook.unreadable_origins
+        )
+    )
     return sorted_diagnostics(found)
 
 
@@ -51,7 +68,7 @@ def _origin(handbook: Handbook, key: str) -> Origin:
 
 def _duplicates(handbook: Handbook) -> Iterator[Diagnostic]:
     for key, origin in handbook.duplicates:
-        first = handbook.origins[key].location
+        first = (handbook.origins.get(key) or handbook.unreadable_origins[key]).location
         shown = key.split(":", 1)[-1]
         yield Diagnostic(
             Rule.DUPLICATE_ID,
@@ -63,10 +80,10 @@ def _duplicates(handbook: Handbook) -> Iterator[Diagnostic]:
         )
 
 
-def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
-    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+def _suggest(unknown: str, known: Sequence[str], what: str, names: Names | None = None) -> str:
+    close = (names or Names(known)).closest(unknown)
     if close:
-        return f"Did you mean `{close[0]}`?"
+        return f"Did you mean `{close}`?"
     if not known:
         return f"Declare the {what} first; there are none yet."
     listed = ", ".join(f"`{k}`" for k in known[:8])
@@ -74,8 +91,32 @@ def _suggest(unknown: str, known: Sequence[str], what: str) -> str:
     return f"Use one of the declared {what}: {listed}{more}."
 
 
+def _refs(item: Item) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """(field path, referenced id, section or kind it must be found in)."""
+    if item.owner is not None:
+        yield ("owner",), item.owner, "owners"
+    if isinstance(item, Value):
+        yield from _each("pillars", item.pillars, "pillars")
+        yield from _each("replaces", item.replaces, "values")
+    elif isinstance(item, Norm):
+        yield from _each("traces_to", item.traces_to, "values")
+        yield from _each("channels", item.channels, "channels")
+        yield from _each("audiences", item.audiences, "audiences")
+        yield from _each("factors", item.factors, "factors")
+        yield from _each("roles", item.roles, "roles")
+        yield from _each("replaces", item.replaces, "norms")
+    else:
+        yield from _each("traces_to", item.traces_to, "norms")
+        yield ("channel",), item.channel, "channels"
+        yield ("category",), item.category, "categories"
+        yield from _each("verification", item.verification, "methods")
+        yield from _each("roles", item.roles, "roles")
+        yield from _each("replaces", item.replaces, "parameters")
+
+
 def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
-    """Every id an item names must exist: items by id, taxonomy terms by section."""
+    """Every id an item names must exist: items by id, taxonomy terms by section. An entry that
+    failed the schema exists all the same (its own error is reported): naming it is no error."""
     item_sets: dict[str, Mapping[str, Item]] = {
         "values": links.values,
         "norms": links.norms,
@@ -83,74 +124,116 @@ def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     }
     terms = {section: [t.id for t in items] for section, items in handbook.taxonomy.items()}
     term_sets = {section: set(ids) for section, ids in terms.items()}
+    unreadable = handbook.unreadable_ids
+    suggesters: dict[str, Names] = {}
+    suggested: dict[tuple[str, str], str] = {}
 
-    def refs(item: Item) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
-        """(field path, referenced id, section or kind it must be found in)."""
-        if item.owner is not None:
-            yield ("owner",), item.owner, "owners"
-        if isinstance(item, Value):
-            yield from _each("pillars", item.pillars, "pillars")
-            yield from _each("replaces", item.replaces, "values")
-        elif isinstance(item, Norm):
-            yield from _each("traces_to", item.traces_to, "values")
-            yield from _each("channels", item.channels, "channels")
-            yield from _each("audiences", item.audiences, "audiences")
-            yield from _each("factors", item.factors, "factors")
-            yield from _each("roles", item.roles, "roles")
-            yield from _each("replaces", item.replaces, "norms")
-        else:
-            yield from _each("traces_to", item.traces_to, "norms")
-            yield ("channel",), item.channel, "channels"
-            yield ("category",), item.category, "categories"
-            yield from _each("verification", item.verification, "methods")
-            yield from _each("roles", item.roles, "roles")
-            yield from _each("replaces", item.replaces, "parameters")
+    misread: dict[str, Names] = {}
+
+    def exists(target: str, where: str) -> bool:
+        if where in item_sets:
+            if target in item_sets[where] or target in unreadable:
+                return True
+        elif target in term_sets.get(where, ()) or f"{where}:{target}" in unreadable:
+            return True
+        if not handbook.misread_ids:
+            return False
+        # An entry whose id could not be read (`Store` for `store`) is what a name close to
+        # that id means: its own error is reported.
+        if where not in misread:
+            prefix = "" if where in item_sets else f"{where}:"
+            misread[where] = Names(
+                key.removeprefix(prefix)
+                for key in handbook.misread_ids
+                if (key.startswith(prefix) if prefix else ":" not in key)
+            )
+        return misread[where].closest(target) is not None
+
+    def hint(target: str, where: str) -> str:
+        if (target, where) not in suggested:
+            known = list(item_sets[where]) if where in item_sets else terms.get(where, [])
+            names = suggesters.setdefault(where, Names(known))
+            suggested[target, where] = _suggest(target, known, where, names)
+        return suggested[target, where]
 
     named = _named(handbook)
     unknown = any(
-        target not in (item_sets[where] if where in item_sets else term_sets.get(where, ()))
-        for where, targets in named.items()
-        for target in targets
+        not exists(target, where) for where, targets in named.items() for target in targets
     )
-    known_items = {kind: list(items) for kind, items in item_sets.items()} if unknown else {}
-    for item in handbook.items() if unknown else ():
-        origin = _origin(handbook, item.id)
-        for path, target, where in refs(item):
-            if where in item_sets:
-                if target in item_sets[where] or target in handbook.unreadable_ids:
-                    continue
-                known = known_items[where]
-            else:
-                if target in term_sets[where]:
-                    continue
-                known = terms[where]
+    checked: list[tuple[Item, Origin, frozenset[str]]] = [
+        (item, _origin(handbook, item.id), frozenset())
+        for item in (handbook.items() if unknown else ())
+    ]
+    checked.extend(
+        (partial.item, handbook.unreadable_origins[partial.item.id], partial.unread)
+        for partial in handbook.partials
+        if isinstance(partial.item, Value | Norm | Parameter)
+    )
+    for item, origin, unread in checked:
+        for path, target, where in _refs(item):
+            if path[0] in unread or exists(target, where):
+                continue
             yield Diagnostic(
                 Rule.UNKNOWN_REFERENCE,
                 origin.of(*path),
                 f"{item.id} names `{target}` in `{path[0]}`, "
                 f"but no {SECTION_NOUN[where]} has that id",
-                _suggest(target, known, where),
+                hint(target, where),
                 (item.id, target),
             )
-    # Taxonomy terms that name other terms: (section, term, field, words, section named).
-    term_refs: list[tuple[str, Term, str, str, str]] = [
-        *(("roles", role, "channels", "works in", "channels") for role in handbook_roles(handbook)),
+    # Taxonomy terms that name other terms: (section, term, origin, unread, field, words, named).
+    term_refs: list[tuple[str, Term, Origin, frozenset[str], str, str, str]] = [
         *(
-            ("channels", channel, "requires", "requires", "categories")
+            (
+                "roles",
+                role,
+                _origin(handbook, f"roles:{role.id}"),
+                frozenset(),
+                "channels",
+                "works in",
+                "channels",
+            )
+            for role in handbook_roles(handbook)
+        ),
+        *(
+            (
+                "channels",
+                channel,
+                _origin(handbook, f"channels:{channel.id}"),
+                frozenset(),
+                "requires",
+                "requires",
+                "categories",
+            )
             for channel in handbook.taxonomy.get("channels", ())
             if isinstance(channel, Channel)
         ),
     ]
-    for section, term, field, words, where in term_refs:
-        origin = _origin(handbook, f"{section}:{term.id}")
+    for partial in handbook.partials:
+        term = partial.item
+        at = handbook.unreadable_origins.get(f"{partial.section}:{getattr(term, 'id', '')}")
+        if at is None:
+            continue
+        origin = at
+        if isinstance(term, Role):
+            term_refs.append(
+                ("roles", term, origin, partial.unread, "channels", "works in", "channels")
+            )
+        elif isinstance(term, Channel):
+            term_refs.append(
+                ("channels", term, origin, partial.unread, "requires", "requires", "categories")
+            )
+    for section, term, origin, unread, field, words, where in term_refs:
+        if field in unread:
+            continue
         for index, target in enumerate(getattr(term, field)):
-            if target not in term_sets.get(where, set()):
+            if not exists(target, where):
                 yield Diagnostic(
                     Rule.UNKNOWN_REFERENCE,
                     origin.of(field, index),
                     f"{SECTION_NOUN[section]} `{term.id}` {words} `{target}`, "
                     f"but no {SECTION_NOUN[where]} has that id",
-                    _suggest(target, terms.get(where, []), where),
+                    hint(target, where),
                     (term.id, target),
                 )
 
@@ -158,10 +241,12 @@ def _references(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 def _named(handbook: Handbook) -> dict[str, set[str]]:
     """Every id each section or kind is asked for, gathered in bulk (by the index): when all of
     them exist, as they do in a sound handbook, no item needs to be looked at one reference at
-    a time. Ids of items that failed the schema count as found, as they do item by item."""
+    a time. Ids of entries that failed the schema count as found, as they do item by item."""
     named = {kind: set(ids) for kind, ids in handbook.index.named.items()}
-    for kind in ("values", "norms", "parameters"):
-        named[kind] -= handbook.unreadable_ids
+    if handbook.unreadable_ids:
+        for kind, ids in named.items():
+            prefix = "" if kind in ("values", "norms", "parameters") else f"{kind}:"
+            named[kind] = {i for i in ids if prefix + i not in handbook.unreadable_ids}
     return named
 
 
@@ -175,33 +260,16 @@ def _each(
 def _traceability(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     values, norms = links.values, links.norms
     for item in links.untraced:
-        if isinstance(item, Norm):
-            yield Diagnostic(
-                Rule.NORM_WITHOUT_VALUE,
-                _origin(handbook, item.id).of("traces_to"),
-                f"norm {item.id} traces to no value",
-                "Every norm makes at least one value concrete. Add the value(s) it serves:\n"
-                f"    traces_to: [{_first(values) or 'VAL-001'}]",
-                (item.id,),
-            )
-        else:
-            yield Diagnostic(
-                Rule.PARAMETER_WITHOUT_NORM,
-                _origin(handbook, item.id).of("traces_to"),
-                f"parameter {item.id} traces to no norm",
-                "Every behaviour parameter makes a norm observable. Add the norm it implements:\n"
-                f"    traces_to: [{_first(norms) or 'NRM-001'}]",
-                (item.id,),
-            )
+        yield _untraced(item, _origin(handbook, item.id), links)
     # Most handbooks have no draft or retired value or norm: then no trace can reach one.
     if "values" in links.inactive:
         for norm in handbook.norms:
             if norm.status == "active":
-                yield from _inactive_targets(handbook, norm, values)
+                yield from _inactive_targets(norm, _origin(handbook, norm.id), values)
     if "norms" in links.inactive:
         for parameter in handbook.parameters:
             if parameter.status == "active":
-                yield from _inactive_targets(handbook, parameter, norms)
+                yield from _inactive_targets(parameter, _origin(handbook, parameter.id), norms)
     # Parameters are looked at one by one only if some norm has one on a channel it lacks.
     if any(
         (implemented := norms.get(norm_id)) is not None
@@ -209,27 +277,50 @@ def _traceability(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
         and not channels.issubset(implemented.channels)
         for norm_id, channels in links.channels_under_norm.items()
     ):
-        yield from _channels_not_in_norm(handbook, norms)
+        for parameter in handbook.parameters:
+            origin = _origin(handbook, parameter.id)
+            yield from _channel_not_in_norm(parameter, origin, norms)
 
 
-def _channels_not_in_norm(handbook: Handbook, norms: Mapping[str, Norm]) -> Iterator[Diagnostic]:
-    for parameter in handbook.parameters:
-        for norm_id in parameter.traces_to:
-            implemented = norms.get(norm_id)
-            if (
-                implemented is not None
-                and implemented.channels
-                and parameter.channel not in implemented.channels
-            ):
-                yield Diagnostic(
-                    Rule.CHANNEL_NOT_IN_NORM,
-                    _origin(handbook, parameter.id).of("channel"),
-                    f"parameter {parameter.id} is for `{parameter.channel}`, but norm {norm_id} "
-                    f"applies to {', '.join(implemented.channels)} only",
-                    f"Add `{parameter.channel}` to the channels of {norm_id}, or trace "
-                    "the parameter to a norm that applies on its channel.",
-                    (parameter.id, norm_id),
-                )
+def _untraced(item: Norm | Parameter, origin: Origin, links: Links) -> Diagnostic:
+    if isinstance(item, Norm):
+        return Diagnostic(
+            Rule.NORM_WITHOUT_VALUE,
+            origin.of("traces_to"),
+            f"norm {item.id} traces to no value",
+            "Every norm makes at least one value concrete. Add the value(s) it serves:\n"
+            f"    traces_to: [{_first(links.values) or 'VAL-001'}]",
+            (item.id,),
+        )
+    return Diagnostic(
+        Rule.PARAMETER_WITHOUT_NORM,
+        origin.of("traces_to"),
+        f"parameter {item.id} traces to no norm",
+        "Every behaviour parameter makes a norm observable. Add the norm it implements:\n"
+        f"    traces_to: [{_first(links.norms) or 'NRM-001'}]",
+        (item.id,),
+    )
+
+
+def _channel_not_in_norm(
+    parameter: Parameter, origin: Origin, norms: Mapping[str, Norm]
+) -> Iterator[Diagnostic]:
+    for norm_id in parameter.traces_to:
+        implemented = norms.get(norm_id)
+        if (
+            implemented is not None
+            and implemented.channels
+            and parameter.channel not in implemented.channels
+        ):
+            yield Diagnostic(
+                Rule.CHANNEL_NOT_IN_NORM,
+                origin.of("channel"),
+                f"parameter {parameter.id} is for `{parameter.channel}`, but norm {norm_id} "
+                f"applies to {', '.join(implemented.channels)} only",
+                f"Add `{parameter.channel}` to the channels of {norm_id}, or trace "
+                "the parameter to a norm that applies on its channel.",
+                (parameter.id, norm_id),
+            )
 
 
 def _first(items: Mapping[str, Value] | Mapping[str, Norm]) -> str | None:
@@ -237,14 +328,14 @@ def _first(items: Mapping[str, Value] | Mapping[str, Norm]) -> str | None:
 
 
 def _inactive_targets(
-    handbook: Handbook, item: Norm | Parameter, targets: Mapping[str, Value] | Mapping[str, Norm]
+    item: Norm | Parameter, origin: Origin, targets: Mapping[str, Value] | Mapping[str, Norm]
 ) -> Iterator[Diagnostic]:
     for index, target_id in enumerate(item.traces_to):
         target = targets.get(target_id)
         if target is not None and target.status != "active":
             yield Diagnostic(
                 Rule.TRACES_TO_INACTIVE,
-                _origin(handbook, item.id).of("traces_to", index),
+                origin.of("traces_to", index),
                 f"{item.id} is active but traces to {target_id}, which is {target.status}",
                 f"Trace {item.id} to an active item instead, or set its status to "
                 f"`{target.status}` as well.",
@@ -255,16 +346,7 @@ def _inactive_targets(
 def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
     categories = {c.id for c in handbook.taxonomy.get("categories", ())}
     for value in handbook.values:
-        if value.id in handbook.unreadable_refs:
-            continue  # a norm that failed the schema may serve it; that error is reported
-        if value.status == "active" and not links.active_norms_of_value.get(value.id):
-            yield Diagnostic(
-                Rule.VALUE_WITHOUT_NORM,
-                _origin(handbook, value.id).of("id"),
-                f"value {value.id} has no active norm that makes it concrete",
-                f"Add `{value.id}` to the `traces_to` of the norms that serve it, or write one.",
-                (value.id,),
-            )
+        yield from _value_coverage(value, _origin(handbook, value.id), handbook, links)
     # A parameter that failed the schema may well fill a cell: its error is reported, and an
     # empty-cell error on top of it would only send the policy owner looking in the wrong place.
     unreadable_parameters = any(i.startswith("PAR-") for i in handbook.unreadable_ids)
@@ -284,16 +366,37 @@ def _coverage(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
                     (channel.id, category),
                 )
     for norm in handbook.norms:
-        if norm.id in handbook.unreadable_refs:
-            continue
-        if norm.status == "active" and not links.active_parameters_of_norm.get(norm.id):
-            yield Diagnostic(
-                Rule.NORM_WITHOUT_PARAMETER,
-                _origin(handbook, norm.id).of("id"),
-                f"norm {norm.id} has no active behaviour parameter, so it cannot be observed",
-                f"Add a parameter with `traces_to: [{norm.id}]` saying what an observer sees.",
-                (norm.id,),
-            )
+        yield from _norm_coverage(norm, _origin(handbook, norm.id), handbook, links)
+
+
+def _value_coverage(
+    value: Value, origin: Origin, handbook: Handbook, links: Links
+) -> Iterator[Diagnostic]:
+    if value.id in handbook.unreadable_refs:
+        return  # a norm that failed the schema may serve it; that error is reported
+    if value.status == "active" and not links.active_norms_of_value.get(value.id):
+        yield Diagnostic(
+            Rule.VALUE_WITHOUT_NORM,
+            origin.of("id"),
+            f"value {value.id} has no active norm that makes it concrete",
+            f"Add `{value.id}` to the `traces_to` of the norms that serve it, or write one.",
+            (value.id,),
+        )
+
+
+def _norm_coverage(
+    norm: Norm, origin: Origin, handbook: Handbook, links: Links
+) -> Iterator[Diagnostic]:
+    if norm.id in handbook.unreadable_refs:
+        return
+    if norm.status == "active" and not links.active_parameters_of_norm.get(norm.id):
+        yield Diagnostic(
+            Rule.NORM_WITHOUT_PARAMETER,
+            origin.of("id"),
+            f"norm {norm.id} has no active behaviour parameter, so it cannot be observed",
+            f"Add a parameter with `traces_to: [{norm.id}]` saying what an observer sees.",
+            (norm.id,),
+        )
 
 
 def _roles(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
@@ -363,32 +466,42 @@ def _roles(handbook: Handbook, links: Links) -> Iterator[Diagnostic]:
 def _lifecycle(handbook: Handbook, today: dt.date) -> Iterator[Diagnostic]:
     owners = [t.id for t in handbook.taxonomy.get("owners", ())]
     for item in handbook.index.ownerless:
-        yield Diagnostic(
-            Rule.MISSING_OWNER,
-            _origin(handbook, item.id).of("id"),
-            f"{item.id} has no owner",
-            "Add `owner:` with the role that answers for it"
-            + (f", e.g. `owner: {owners[0]}`." if owners else "."),
-            (item.id,),
-        )
+        yield _ownerless(item, _origin(handbook, item.id), owners)
     for norm in handbook.index.reviewed:
-        if norm.effective and norm.review and norm.review < norm.effective:
-            yield Diagnostic(
-                Rule.DATES_OUT_OF_ORDER,
-                _origin(handbook, norm.id).of("review"),
-                f"norm {norm.id} is due for review on {norm.review}, before it takes effect "
-                f"on {norm.effective}",
-                "Set `review:` to a date after `effective:`.",
-                (norm.id,),
-            )
-        if norm.status == "active" and norm.review and norm.review < today:
-            yield Diagnostic(
-                Rule.REVIEW_OVERDUE,
-                _origin(handbook, norm.id).of("review"),
-                f"norm {norm.id} was due for review on {norm.review}",
-                "Review it with its owner, then set `review:` to the next date.",
-                (norm.id,),
-            )
+        yield from _review(norm, _origin(handbook, norm.id), today, frozenset())
+
+
+def _ownerless(item: Item, origin: Origin, owners: Sequence[str]) -> Diagnostic:
+    return Diagnostic(
+        Rule.MISSING_OWNER,
+        origin.of("id"),
+        f"{item.id} has no owner",
+        "Add `owner:` with the role that answers for it"
+        + (f", e.g. `owner: {owners[0]}`." if owners else "."),
+        (item.id,),
+    )
+
+
+def _review(
+    norm: Norm, origin: Origin, today: dt.date, unread: frozenset[str]
+) -> Iterator[Diagnostic]:
+    if norm.effective and norm.review and norm.review < norm.effective:
+        yield Diagnostic(
+            Rule.DATES_OUT_OF_ORDER,
+            origin.of("review"),
+            f"norm {norm.id} is due for review on {norm.review}, before it takes effect "
+            f"on {norm.effective}",
+            "Set `review:` to a date after `effective:`.",
+            (norm.id,),
+        )
+    if "status" not in unread and norm.status == "active" and norm.review and norm.review < today:
+        yield Diagnostic(
+            Rule.REVIEW_OVERDUE,
+            origin.of("review"),
+            f"norm {norm.id} was due for review on {norm.review}",
+            "Review it with its owner, then set `review:` to the next date.",
+            (norm.id,),
+        )
 
 
 def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
@@ -435,71 +548,110 @@ def _replacement_cycles(handbook: Handbook) -> Iterator[Diagnostic]:
                 stack.append((step, iter(edges[step])))
 
 
-_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
-    Value: ("title", "statement", "rationale"),
-    Norm: ("title", "statement", "rationale"),
-    Parameter: ("title", "requirement"),
-}
+def _replaced_still_active(
+    handbook: Handbook, links: Links, today: dt.date, cycles: Sequence[Diagnostic]
+) -> Iterator[Diagnostic]:
+    """An item in force that replaces another leaves two rules binding for the same thing: the
+    replaced one must be retired. Until the new one takes effect, the old one still binds."""
+    looped = {identifier for cycle in cycles for identifier in cycle.ids}
+    items: dict[str, Item] = {**links.values, **links.norms, **links.parameters}
+    for identifier in handbook.index.replacing:
+        item = items.get(identifier)
+        if item is not None and identifier not in looped:
+            yield from _replaced(item, _origin(handbook, identifier), items, handbook, today)
 
 
-def _texts(item: Item) -> Iterator[tuple[tuple[str | int, ...], Text]]:
-    """Every translatable text of an item, with its path in the YAML."""
-    for name in _TEXT_FIELDS[type(item)]:
-        text = getattr(item, name)
-        if text is not None:
-            yield (name,), text
-    if isinstance(item, Norm):
-        for kind in ("do", "dont"):
-            for index, text in enumerate(getattr(item.examples, kind)):
-                yield ("examples", kind, index), text
-    if isinstance(item, Parameter) and item.measure is not None:
-        yield ("measure", "metric"), item.measure.metric
-        if item.measure.unit is not None:
-            yield ("measure", "unit"), item.measure.unit
-
-
-def _translations(handbook: Handbook) -> Iterator[Diagnostic]:
-    """A text that lacks a published language is shown in the default one, marked; say so."""
-    settings = handbook.settings
-    others = [lang for lang in settings.languages if lang != settings.default_language]
-    if not others:
+def _replaced(
+    item: Item, origin: Origin, items: Mapping[str, Item], handbook: Handbook, today: dt.date
+) -> Iterator[Diagnostic]:
+    effective = getattr(item, "effective", None)
+    if item.status != "active" or (effective is not None and effective > today):
         return
-    required = set(settings.required_languages)
-
-    def missing(text: Text) -> list[str]:
-        present = {settings.default_language} if isinstance(text, str) else set(text)
-        return [lang for lang in others if lang not in present]
-
-    def report(
-        origin: Origin, owner: str, path: tuple[str | int, ...], text: Text
-    ) -> Iterator[Diagnostic]:
-        absent = missing(text)
-        for rule, languages in (
-            (Rule.MISSING_REQUIRED_TRANSLATION, [lang for lang in absent if lang in required]),
-            (Rule.MISSING_TRANSLATION, [lang for lang in absent if lang not in required]),
-        ):
-            if languages:
-                field = ".".join(str(part) for part in path)
-                yield Diagnostic(
-                    rule,
-                    origin.of(*path),
-                    f"`{field}` of {owner} has no {', '.join(languages)} text",
-                    "Write the text as a map of languages, e.g.\n"
-                    f"{path[-1] if isinstance(path[-1], str) else field}:\n"
-                    + "".join(f"  {lang}: …\n" for lang in (settings.default_language, *languages)),
-                    (owner,),
-                )
-
-    for item in handbook.items():
-        if item.status == "retired":
+    for index, old_id in enumerate(item.replaces):
+        old = items.get(old_id)
+        if old is None or old.status != "active":
             continue
-        origin = handbook.origins[item.id]
-        for path, text in _texts(item):
-            yield from report(origin, item.id, path, text)
-    for section, terms in handbook.taxonomy.items():
-        for term in terms:
-            origin = handbook.origins[f"{section}:{term.id}"]
-            for name in ("title", "description"):
-                text = getattr(term, name)
-                if text is not None:
-                    yield from report(origin, f"{SECTION_NOUN[section]} {term.id}", (name,), text)
+        yield Diagnostic(
+            Rule.REPLACED_STILL_ACTIVE,
+            origin.of("replaces", index),
+            f"{item.id} replaces {old_id}, but {old_id} is still active: both bind",
+            f"Set `status: retired` on {old_id} ({_origin(handbook, old_id).of('id')}), or "
+            f"remove it from `replaces` of {item.id} if both are meant to bind.",
+            (item.id, old_id),
+        )
+
+
+def _measures(handbook: Handbook) -> Iterator[Diagnostic]:
+    for parameter in handbook.parameters:
+        measure = parameter.measure
+        if measure is None:
+            continue
+        low, high, target = measure.min, measure.max, measure.target
+        # Tested here, not by a call per parameter: a large handbook has 50,000 of them.
+        if (low is not None and high is not None and low > high) or (
+            isinstance(target, int | float)
+            and ((low is not None and target < low) or (high is not None and target > high))
+        ):
+            yield from _measure(parameter, _origin(handbook, parameter.id))
+
+
+def _measure(parameter: Parameter, origin: Origin) -> Iterator[Diagnostic]:
+    """An observer cannot score a measure whose acceptable range is empty, or whose target lies
+    outside what it accepts."""
+    measure = parameter.measure
+    assert measure is not None
+    low, high, target = measure.min, measure.max, measure.target
+    if low is not None and high is not None and low > high:
+        yield Diagnostic(
+            Rule.MEASURE_RANGE,
+            origin.of("measure", "min"),
+            f"the measure of {parameter.id} accepts nothing: `min` {low} is above `max` {high}",
+            "Swap the two, or correct the one that is wrong.",
+            (parameter.id,),
+        )
+        return
+    if not isinstance(target, int | float):
+        return  # a target in words ("every time") is read by the observer
+    for bound, limit, words in ((low, "min", "below"), (high, "max", "above")):
+        if bound is not None and (target < bound if limit == "min" else target > bound):
+            yield Diagnostic(
+                Rule.MEASURE_RANGE,
+                origin.of("measure", "target"),
+                f"the target {target} of {parameter.id} is {words} its `{limit}` {bound}: "
+                "reaching it would fail the measure",
+                f"Set a target within `min` and `max`, or correct `{limit}`.",
+                (parameter.id,),
+            )
+
+
+def _partials(handbook: Handbook, links: Links, today: dt.date) -> Iterator[Diagnostic]:
+    """The checks of one item at a time, on the items that failed the schema, for what could be
+    read of them. (References and texts are checked with everything else's.)"""
+    owners = [t.id for t in handbook.taxonomy.get("owners", ())]
+    items: dict[str, Item] = {**links.values, **links.norms, **links.parameters}
+    for partial in handbook.partials:
+        item, unread = partial.item, partial.unread
+        if not isinstance(item, Value | Norm | Parameter):
+            continue
+        origin = handbook.unreadable_origins[item.id]
+        status = None if "status" in unread else item.status
+        if isinstance(item, Norm | Parameter) and "traces_to" not in unread:
+            if not item.traces_to:
+                yield _untraced(item, origin, links)
+            if status == "active":
+                targets = links.values if isinstance(item, Norm) else links.norms
+                yield from _inactive_targets(item, origin, targets)
+        if isinstance(item, Parameter) and not {"traces_to", "channel"} & unread:
+            yield from _channel_not_in_norm(item, origin, links.norms)
+        if status == "active" and "owner" not in unread and item.owner is None:
+            yield _ownerless(item, origin, owners)
+        if isinstance(item, Norm):
+            yield from _review(item, origin, today, unread)
+            if status is not None:
+                yield from _norm_coverage(item, origin, handbook, links)
+        if isinstance(item, Value) and status is not None:
+            yield from _value_coverage(item, origin, handbook, links)
+        if isinstance(item, Parameter) and item.measure is not None and "measure" not in unread:
+            yield from _measure(item, origin)
+        if status is not None and "replaces" not in unread:
+            yield from _replaced(item, origin, items, handbook, today)

@@ -623,6 +623,9 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.templates is not None and not args.templates.is_dir():
+        print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
     try:
         _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
     except InvalidHandbookError as invalid:

@@ -3,6 +3,7 @@ message. The library only returns them; the CLI and the MkDocs plugin decide how
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,6 +48,9 @@ class Rule(StrEnum):
     BAD_HANDLE = "bad-handle"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
+    BAD_LANGUAGE = "bad-language"
+    EMPTY_TEXT = "empty-text"
+    MEASURE_RANGE = "measure-range"
     # traceability: how items point at each other
     DUPLICATE_ID = "duplicate-id"
     NORM_WITHOUT_VALUE = "norm-without-value"
@@ -66,9 +70,12 @@ class Rule(StrEnum):
     MISSING_OWNER = "missing-owner"
     REVIEW_OVERDUE = "review-overdue"
     DATES_OUT_OF_ORDER = "dates-out-of-order"
+    REPLACED_STILL_ACTIVE = "replaced-still-active"
     # language: texts that a published language lacks
     MISSING_TRANSLATION = "missing-translation"
     MISSING_REQUIRED_TRANSLATION = "missing-required-translation"
+    MISSING_DEFAULT_LANGUAGE = "missing-default-language"
+    UNPUBLISHED_LANGUAGE = "unpublished-language"
     # repository: files generated from the standards
     CODEOWNERS_OUTDATED = "codeowners-outdated"
     SCHEMA_OUTDATED = "schema-outdated"
@@ -109,7 +116,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.MISSING_FIELD: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Required field missing"),
     Rule.WRONG_TYPE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Wrong type"),
     Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
-    Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
+    Rule.BAD_ID: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Id or handle malformed or of the wrong kind"
+    ),
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
     Rule.BAD_HANDLE: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Not a reviewer CODEOWNERS can name"
@@ -117,6 +126,13 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
+    ),
+    Rule.BAD_LANGUAGE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Language that cannot be published as set"
+    ),
+    Rule.EMPTY_TEXT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Text empty in every language"),
+    Rule.MEASURE_RANGE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Measure's limits contradict each other"
     ),
     Rule.DUPLICATE_ID: RuleInfo(Family.TRACEABILITY, Severity.ERROR, "Id used twice"),
     Rule.NORM_WITHOUT_VALUE: RuleInfo(
@@ -154,11 +170,20 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.DATES_OUT_OF_ORDER: RuleInfo(
         Family.LIFECYCLE, Severity.ERROR, "Review date before effective date"
     ),
+    Rule.REPLACED_STILL_ACTIVE: RuleInfo(
+        Family.LIFECYCLE, Severity.ERROR, "Replaced item still active"
+    ),
     Rule.MISSING_TRANSLATION: RuleInfo(
         Family.LANGUAGE, Severity.WARNING, "Text not translated into a published language"
     ),
     Rule.MISSING_REQUIRED_TRANSLATION: RuleInfo(
         Family.LANGUAGE, Severity.ERROR, "Text not translated into a required language"
+    ),
+    Rule.MISSING_DEFAULT_LANGUAGE: RuleInfo(
+        Family.LANGUAGE, Severity.ERROR, "Text without the default language"
+    ),
+    Rule.UNPUBLISHED_LANGUAGE: RuleInfo(
+        Family.LANGUAGE, Severity.WARNING, "Text in a language that is not published"
     ),
     Rule.CODEOWNERS_OUTDATED: RuleInfo(
         Family.LIFECYCLE, Severity.WARNING, "CODEOWNERS does not match the owners"
@@ -211,3 +236,66 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def has_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> bool:
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     return any(d.severity in failing for d in diagnostics)
+
+
+# Characters a reader cannot see, or that a terminal obeys instead of showing: each is named in
+# a message (`[U+200B zero width space]`), so that an id with a zero-width space in it does not
+# read as the id it looks like, and `\x1b]52;…` in a title cannot write to the clipboard of the
+# person reading the report.
+_NAMES = {
+    0x00: "null",
+    0x07: "bell",
+    0x08: "backspace",
+    0x09: "tab",
+    0x0A: "line feed",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x0D: "carriage return",
+    0x1B: "escape",
+    0x7F: "delete",
+    0x85: "next line",
+    0x90: "device control string",
+    0x9B: "control sequence introducer",
+    0x9D: "operating system command",
+    0xA0: "no-break space",
+    0xFEFF: "byte-order mark",
+}
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u034f")
+"""Letters and marks that draw nothing (Hangul fillers, the combining grapheme joiner)."""
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Controls that reorder what follows them on the line (Trojan Source)."""
+
+
+def named(character: str) -> str:
+    """One character as `[U+XXXX its name]`."""
+    code = ord(character)
+    name = _NAMES.get(code) or unicodedata.name(character, "").lower() or "control character"
+    return f"[U+{code:04X} {name}]"
+
+
+def shown(value: object) -> str:
+    """Text from the standards as a message quotes it: every character that shows nothing, or
+    that a terminal would act on, named instead (`str.isprintable` is false for exactly the
+    controls, format characters, separators other than the space, and unassigned or private
+    code points)."""
+    text = str(value)
+    if text.isprintable() and _BLANK_LETTERS.isdisjoint(text):
+        return text
+    return "".join(named(c) if not c.isprintable() or c in _BLANK_LETTERS else c for c in text)
+
+
+def visible(text: str) -> str:
+    """`text` without the characters `shown` would name: what a reader believes is written."""
+    return "".join(c for c in text if c.isprintable() and c not in _BLANK_LETTERS)
+
+
+def printable(text: str) -> str:
+    """The last guard of a report written to a terminal or a CI log: no control character
+    (C0, DEL, C1: escape sequences, OSC hyperlinks and clipboard writes, bells, carriage
+    returns), no line or paragraph separator and no reordering control leaves it as itself;
+    each is named. The report's own line ends are written after this."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        named(c) if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI else c for c in text
+    )

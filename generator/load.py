@@ -1,12 +1,14 @@
 """Load: every YAML file under `standards/` into one immutable Handbook, plus located problems.
 
 Each item is validated on its own, so one bad norm costs only that norm: the rest still load
-and are still checked, and a policy owner sees every problem of a pull request in one run.
+and are still checked, and a policy owner sees every problem of a pull request in one run. What
+can be read of the bad norm is kept aside to be checked too (`Partial`), and what it defines
+(its id, or every id a file that cannot be parsed mentions) still counts as existing, so that
+one mistake is one report.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -20,11 +22,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator import collector
-from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
+from generator.diagnostics import Diagnostic, Rule, shown, sorted_diagnostics
+from generator.explain import explain, unknown_field
 from generator.filecache import FileCache
 from generator.index import EMPTY, Index, index_items, merge
 from generator.model import (
-    HANDLE_HINT,
     ITEM_SECTIONS,
     SECTION_NOUN,
     TAXONOMY_SECTIONS,
@@ -36,18 +38,21 @@ from generator.model import (
     Origin,
     Owner,
     Parameter,
+    Partial,
     Role,
     Settings,
     Term,
     Value,
 )
 from generator.parsecache import ParseStore
+from generator.suggestions import did_you_mean
 from generator.yamlsource import Data, ParsedYaml, parse_yaml
 from generator.yamlsource import Path as NodePath
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A policy file larger than this is a mistake (a pasted export, a binary): refuse it early."""
 
+LANGUAGE_FIELDS = frozenset({"default_language", "languages", "required_languages"})
 SECTION_MODELS: dict[str, type[BaseModel]] = {
     **dict.fromkeys(TAXONOMY_SECTIONS, Term),
     "channels": Channel,
@@ -61,17 +66,6 @@ ID_EXAMPLES = {
     "values": "VAL-001",
     "norms": "NRM-001",
     "parameters": "PAR-001",
-}
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
 }
 
 
@@ -265,16 +259,20 @@ def load_handbook(
         store.prune()
 
     settings = assembly.settings
-    if settings is None:
+    if assembly.settings_at is None and not assembly.settings_unparsed:
         problems.append(
             Diagnostic(
                 Rule.MISSING_SETTINGS,
-                Location(files[0].as_posix(), 1, 1),
+                Location(displays[0], 1, 1),
                 "no file has a `handbook:` section",
                 "Add to one file (usually `standards/handbook.yml`):\n"
                 "handbook:\n  title: Service Standards\n  organisation: Your company",
             )
         )
+    # Settings that are there but wrong were reported where they are wrong; what could be read
+    # of them stands in, and what could not is not checked against.
+    languages_read = settings is not None and assembly.settings_unread.isdisjoint(LANGUAGE_FIELDS)
+    if settings is None:
         settings = Settings(title="Service Standards", organisation="")
     handbook = Handbook(
         settings=settings,
@@ -288,6 +286,12 @@ def load_handbook(
         unreadable_ids=frozenset(assembly.unreadable),
         duplicates=tuple(assembly.duplicates),
         unreadable_refs=frozenset(assembly.unreadable_refs),
+        misread_ids=frozenset(assembly.misread),
+        unreadable_origins=assembly.unreadable_origins,
+        partials=tuple(assembly.partials),
+        settings_origin=assembly.settings_origin,
+        settings_unread=assembly.settings_unread,
+        languages_read=languages_read,
     )
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
 
@@ -332,11 +336,39 @@ class _Entry(NamedTuple):
 
     section: str
     key: str
-    """How the whole handbook knows it: the id, or `section:id` for a taxonomy term."""
+    """How the whole handbook knows it: the id, or `section:id` for a taxonomy term; empty for
+    an entry without an id that could be read."""
     item: Term | Value | Norm | Parameter | None
-    origin: Origin | None
+    origin: Origin
     raw_id: str | None
     mentioned: frozenset[str]
+    partial: Partial | None
+    """For an entry that failed the schema: what could be read of it."""
+    misread: bool = False
+    """Whether its id itself failed the schema."""
+
+
+class _SettingsFound(NamedTuple):
+    """A file's `handbook:` section: reported only if it is the first of the handbook."""
+
+    written: Origin
+    """Where the key `handbook:` stands (for a second one, "first at …")."""
+    origin: Origin
+    """Where its fields are."""
+    settings: Settings | None
+    """The settings if valid; else what could be read of them, if anything."""
+    unread: frozenset[str]
+    """The fields that failed the schema (or were filled in to read the rest)."""
+    problems: tuple[Diagnostic, ...]
+
+
+class _Unparsed(NamedTuple):
+    """What a file that could not be parsed seems to hold, from its text: the ids in it and
+    whether it has the settings. Nothing is concluded from their absence elsewhere."""
+
+    ids: frozenset[str]
+    terms: frozenset[str]
+    settings: bool
 
 
 @dataclass(frozen=True)
@@ -346,14 +378,14 @@ class LoadedFile:
 
     text: str
     problems: tuple[Diagnostic, ...]
-    settings: tuple[Origin, Settings | None, tuple[Diagnostic, ...]] | None
-    """Where `handbook:` stands, the settings if valid, and the problems of validating them:
-    reported only if this is the first `handbook:` of the handbook."""
+    settings: _SettingsFound | None
     entries: tuple[_Entry, ...]
     index: Index
     """The index of the file's values, norms and parameters (`generator/index.py`)."""
     bulk: _Bulk | None
     """The file's items at once, if every entry is valid and no key repeats in the file."""
+    unparsed: _Unparsed | None = None
+    """For a file whose YAML could not be parsed: what its text mentions."""
 
 
 @dataclass(frozen=True)
@@ -372,6 +404,8 @@ def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
     settings = None
     entries: list[_Entry] = []
     data = parsed.data
+    if data is None and parsed.problems:
+        return LoadedFile(text, tuple(problems), None, (), EMPTY, None, _unparsed(text))
     if data is not None and not isinstance(data, dict):
         problems.append(
             Diagnostic(
@@ -385,22 +419,49 @@ def load_file(text: str, file: str, parsed: ParsedYaml) -> LoadedFile:
     elif data is not None:
         for key, body in data.items():
             if key == "handbook":
-                found: list[Diagnostic] = []
-                valid = _validate(
-                    Settings, body, parsed, ("handbook",), "the handbook settings", found
-                )
-                # Where the key stands is looked up only if a second `handbook:` is reported.
-                written = Origin(file, (key,), parsed.key_positions)
-                settings = (written, valid if isinstance(valid, Settings) else None, tuple(found))
+                settings = _settings(file, body, parsed)
             elif key in SECTION_MODELS:
                 entries.extend(_section(parsed, file, key, body, problems))
             else:
                 key_at = parsed.key_positions[(key,)]
                 problems.append(
-                    _unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
+                    unknown_field(key, key_at, list(HandbookFile.model_fields), "a file")
                 )
     return LoadedFile(
         text, tuple(problems), settings, tuple(entries), _index(entries), _bulk(entries)
+    )
+
+
+def _settings(file: str, body: Data, parsed: ParsedYaml) -> _SettingsFound:
+    path: NodePath = ("handbook",)
+    origin = Origin(file, path, parsed.positions, parsed.key_positions)
+    # Where the key stands is looked up only if a second `handbook:` is reported.
+    written = Origin(file, path, parsed.key_positions)
+    try:
+        return _SettingsFound(written, origin, Settings.model_validate(body), frozenset(), ())
+    except ValidationError as error:
+        errors = error.errors()
+        found = tuple(explain(errors, Settings, body, parsed, path, "the handbook settings"))
+        partial = _partial(Settings, body, errors)
+        if partial is None:
+            return _SettingsFound(written, origin, None, frozenset(Settings.model_fields), found)
+        read, unread = partial
+        assert isinstance(read, Settings)
+        return _SettingsFound(written, origin, read, unread, found)
+
+
+_ITEM_ID_IN_TEXT = re.compile(r"\b(?:VAL|NRM|PAR)-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+_TERM_ID_IN_TEXT = re.compile(r"""\bid[ \t]*:[ \t]*["']?([a-z][a-z0-9]*(?:-[a-z0-9]+)*)""")
+
+
+def _unparsed(text: str) -> _Unparsed:
+    """A file that is not YAML may still hold the definitions other files refer to: every id
+    written in it counts as one that exists but could not be read, so that its one syntax
+    error is not followed by an unknown reference for each of them elsewhere."""
+    return _Unparsed(
+        frozenset(_ITEM_ID_IN_TEXT.findall(text)),
+        frozenset(_TERM_ID_IN_TEXT.findall(text)),
+        _SETTINGS_KEY.search(text) is not None,
     )
 
 
@@ -408,7 +469,7 @@ def _bulk(entries: list[_Entry]) -> _Bulk | None:
     origins: dict[str, Origin] = {}
     sections: dict[str, list[Any]] = {}
     for entry in entries:
-        if entry.item is None or entry.origin is None or entry.key in origins:
+        if entry.item is None or entry.key in origins:
             return None
         origins[entry.key] = entry.origin
         sections.setdefault(entry.section, []).append(entry.item)
@@ -444,20 +505,106 @@ def _section(
     for index, raw in enumerate(body):
         path: NodePath = (section, index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
+        shown_id = raw_id if isinstance(raw_id, str) else None
+        origin = Origin(file, path, parsed.positions, parsed.key_positions)
         try:
             item = model.model_validate(raw)
         except ValidationError as error:
-            label = f"{noun} {raw_id}" if isinstance(raw_id, str) else f"{noun} #{index + 1}"
-            problems.extend(_explain(error.errors(), model, raw, parsed, path, label))
-            item = None
-        shown_id = raw_id if isinstance(raw_id, str) else None
-        if item is None:
-            yield _Entry(section, "", None, None, shown_id, frozenset(_mentioned_ids(raw)))
+            errors = error.errors()
+            label = f"{noun} {shown(raw_id)}" if shown_id else f"{noun} #{index + 1}"
+            problems.extend(explain(errors, model, raw, parsed, path, label))
+            key = "" if shown_id is None else _key(section, shown_id)
+            partial = None
+            if shown_id is not None:
+                read = _partial(model, raw, errors)
+                if read is not None:
+                    assert isinstance(read[0], Term | Value | Norm | Parameter)
+                    partial = Partial(section, read[0], read[1])
+            mentioned = frozenset(_mentioned_ids(raw))
+            misread = any(error["loc"][:1] == ("id",) for error in errors)
+            yield _Entry(section, key, None, origin, shown_id, mentioned, partial, misread)
             continue
         assert isinstance(item, Term | Value | Norm | Parameter)
-        key = f"{section}:{item.id}" if isinstance(item, Term) else item.id
-        origin = Origin(file, path, parsed.positions)
-        yield _Entry(section, key, item, origin, shown_id, frozenset())
+        yield _Entry(section, _key(section, item.id), item, origin, shown_id, frozenset(), None)
+
+
+def _key(section: str, identifier: str) -> str:
+    return f"{section}:{identifier}" if section in TAXONOMY_SECTIONS else identifier
+
+
+_PLACEHOLDER = "x"
+"""Stands in for a required field that could not be read: text and a term id alike. Always
+listed among the entry's unread fields, so nothing is concluded from it."""
+
+
+def _partial(
+    model: type[BaseModel], raw: Data, errors: Iterable[ErrorDetails]
+) -> tuple[BaseModel, frozenset[str]] | None:
+    """What can be read of an entry that failed the schema: the entry again without the fields
+    at fault, a misspelt key's intended field counted among them (`trace_to` was meant to be
+    `traces_to`, so an empty `traces_to` says nothing) or, when what a key meant cannot be
+    told, every field not written. Within a nested mapping (`measure`, `examples`) only the
+    key at fault is left out, if the rest still reads. None if the entry has no readable id or
+    is no mapping."""
+    if not isinstance(raw, dict):
+        return None
+    fields = model.model_fields
+    unread: set[str] = set()
+    inner: dict[str, set[str]] = {}
+    for error in errors:
+        loc = error["loc"]
+        if not loc:
+            return None
+        name = str(loc[0])
+        nested = raw.get(name)
+        if error["type"] == "extra_forbidden" and len(loc) == 1:
+            meant = did_you_mean(name, fields)
+            unread.update([meant] if meant else (f for f in fields if f not in raw))
+        elif (
+            len(loc) > 1
+            and name in fields
+            and isinstance(nested, dict)
+            and loc[1] in nested
+            and _is_model(fields[name].annotation)
+        ):
+            inner.setdefault(name, set()).add(str(loc[1]))
+        else:
+            unread.add(name)
+    if "id" in unread and "id" in fields:
+        return None
+    for attempt in (inner, {}):
+        left_out = unread | (set() if attempt else inner.keys())
+        kept = {
+            key: _without(value, attempt.get(key, set()))
+            for key, value in raw.items()
+            if key in fields and key not in left_out
+        }
+        filled = {
+            name: _PLACEHOLDER
+            for name, info in fields.items()
+            if info.is_required() and name not in kept
+        }
+        try:
+            read = model.model_validate({**kept, **filled})
+        except ValidationError:
+            continue
+        dotted = {f"{name}.{key}" for name, keys in attempt.items() for key in keys}
+        return read, frozenset(left_out | filled.keys() | dotted)
+    return None
+
+
+def _without(value: Data, keys: set[str]) -> Data:
+    if not keys or not isinstance(value, dict):
+        return value
+    return {key: inner for key, inner in value.items() if key not in keys}
+
+
+def _is_model(annotation: object) -> bool:
+    """Whether a field holds a nested mapping of the model (`measure`, `examples`), as opposed
+    to a text, whose keys are languages: a text missing a language is not partly read."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_is_model(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 class _Assembly:
@@ -466,10 +613,17 @@ class _Assembly:
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.settings_at: Origin | None = None
+        self.settings_origin: Origin | None = None
+        self.settings_unread: frozenset[str] = frozenset()
+        self.settings_unparsed = False
+        """Whether a file that could not be parsed seems to hold `handbook:`."""
         self.sections: dict[str, list[Any]] = {section: [] for section in SECTION_MODELS}
         """Each section's items in the order written: terms, values, norms, parameters."""
         self.origins: dict[str, Origin] = {}
         self.unreadable: set[str] = set()
+        self.misread: set[str] = set()
+        self.unreadable_origins: dict[str, Origin] = {}
+        self.partials: list[Partial] = []
         self.duplicates: list[tuple[str, Origin]] = []
         self.unreadable_refs: set[str] = set()
         self.indexes: list[Index] = []
@@ -477,22 +631,30 @@ class _Assembly:
 
     def add_file(self, loaded: LoadedFile, problems: list[Diagnostic]) -> None:
         if loaded.settings is not None:
-            written, settings, found = loaded.settings
+            found = loaded.settings
             if self.settings_at is not None:
                 problems.append(
                     Diagnostic(
                         Rule.MISSING_SETTINGS,
-                        written.location,
+                        found.written.location,
                         f"`handbook:` is written again (first at {self.settings_at.location})",
                         "Keep one `handbook:` section for the whole handbook.",
                     )
                 )
             else:
-                self.settings_at = written
-                self.settings = settings
-                problems.extend(found)
+                self.settings_at = found.written
+                self.settings_origin = found.origin
+                self.settings = found.settings
+                self.settings_unread = found.unread
+                problems.extend(found.problems)
+        if loaded.unparsed is not None:
+            self._add_unparsed(loaded.unparsed)
         bulk = loaded.bulk
-        if bulk is not None and self.origins.keys().isdisjoint(bulk.origins):
+        if (
+            bulk is not None
+            and self.origins.keys().isdisjoint(bulk.origins)
+            and self.unreadable_origins.keys().isdisjoint(bulk.origins)
+        ):
             self.origins.update(bulk.origins)
             for section, items in bulk.sections.items():
                 self.sections[section].extend(items)
@@ -500,24 +662,42 @@ class _Assembly:
             return
         dropped = False
         for entry in loaded.entries:
-            item, origin = entry.item, entry.origin
-            if item is None or origin is None:
-                if entry.raw_id is not None:
-                    self.unreadable.add(entry.raw_id)
+            item, origin, key = entry.item, entry.origin, entry.key
+            taken = key in self.origins or key in self.unreadable_origins
+            if item is None:
                 self.unreadable_refs.update(entry.mentioned)
+                if not key:
+                    continue
+                self.unreadable.add(key)
+                if entry.misread:
+                    self.misread.add(key)
+                if taken:
+                    self.duplicates.append((key, origin))
+                    continue
+                self.unreadable_origins[key] = origin
+                if entry.partial is not None:
+                    self.partials.append(entry.partial)
                 continue
-            if entry.key in self.origins:
-                # The first definition keeps the id; the check reports this one.
-                self.duplicates.append((entry.key, origin))
+            if taken:
+                # The first definition keeps the id (even one that failed the schema); the
+                # check reports this one.
+                self.duplicates.append((key, origin))
                 dropped = True
                 continue
-            self.origins[entry.key] = origin
+            self.origins[key] = origin
             self.sections[entry.section].append(item)
         if dropped:  # the file's index counts an item the handbook leaves out
-            kept = [e for e in loaded.entries if e.origin and self.origins.get(e.key) is e.origin]
+            kept = [e for e in loaded.entries if e.item and self.origins.get(e.key) is e.origin]
             self.indexes.append(_index(kept))
         else:
             self.indexes.append(loaded.index)
+
+    def _add_unparsed(self, unparsed: _Unparsed) -> None:
+        self.unreadable.update(unparsed.ids)
+        self.unreadable_refs.update(unparsed.ids)
+        self.unreadable.update(f"{s}:{term}" for s in TAXONOMY_SECTIONS for term in unparsed.terms)
+        if unparsed.settings and self.settings_at is None:
+            self.settings_unparsed = True
 
 
 _ITEM_ID = re.compile(r"(VAL|NRM|PAR)-[A-Z0-9]+(-[A-Z0-9]+)*")
@@ -537,235 +717,3 @@ def _mentioned_ids(raw: Data) -> set[str]:
         elif isinstance(node, tuple):
             pending.extend(node)
     return found
-
-
-def _validate(
-    model: type[BaseModel],
-    raw: Data,
-    parsed: ParsedYaml,
-    path: NodePath,
-    label: str,
-    problems: list[Diagnostic],
-) -> BaseModel | None:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        problems.extend(_explain(error.errors(), model, raw, parsed, path, label))
-        return None
-
-
-def _explain(
-    errors: Iterable[ErrorDetails],
-    model: type[BaseModel],
-    raw: Data,
-    parsed: ParsedYaml,
-    base: NodePath,
-    label: str,
-) -> list[Diagnostic]:
-    """Turn pydantic's errors into one diagnostic per YAML node at fault.
-
-    A union (text or a language map) fails once per branch; those are merged into a single
-    'expected text or a mapping' so that the policy owner reads one message per mistake.
-    """
-    grouped: dict[tuple[NodePath, str], list[ErrorDetails]] = {}
-    for error in errors:
-        data_path, kind = _data_path(raw, error)
-        if (*base, *data_path) in parsed.refused:
-            continue
-        grouped.setdefault((data_path, kind), []).append(error)
-    result: list[Diagnostic] = []
-    for (data_path, kind), group in grouped.items():
-        result.append(_describe(kind, group, model, parsed, base, data_path, label))
-    return result
-
-
-def _data_path(raw: Data, error: ErrorDetails) -> tuple[NodePath, str]:
-    """The path within the YAML that the error is about, without pydantic's union-branch tags."""
-    node: Any = raw
-    path: list[str | int] = []
-    loc = list(error["loc"])
-    for position, part in enumerate(loc):
-        last = position == len(loc) - 1
-        descends = (isinstance(node, dict) and isinstance(part, str) and part in node) or (
-            isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node)
-        )
-        if descends:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and last and error["type"] in ("missing", "extra_forbidden"):
-            path.append(part)
-    kind = error["type"]
-    if kind in _EXPECTED or kind.endswith("_type"):
-        kind = "type"
-    return tuple(path), kind
-
-
-def _describe(
-    kind: str,
-    group: list[ErrorDetails],
-    model: type[BaseModel],
-    parsed: ParsedYaml,
-    base: NodePath,
-    data_path: NodePath,
-    label: str,
-) -> Diagnostic:
-    full = (*base, *data_path)
-    field = str(data_path[-1]) if data_path else ""
-    where = f"`{_dotted(data_path)}` of {label}" if data_path else label
-    first = group[0]
-    if kind == "missing":
-        parent = parsed.positions.get(full[:-1]) or parsed.positions[base]
-        described = _field_description(model, data_path)
-        return Diagnostic(
-            Rule.MISSING_FIELD,
-            parent,
-            f"{label} has no `{_dotted(data_path)}`",
-            f"Add a line `{field}: …` to {label}" + (f" ({described})." if described else "."),
-        )
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, data_path[:-1])
-        return _unknown_field(
-            field, parsed.key_positions.get(full) or parsed.positions[base], allowed, label
-        )
-    at = parsed.positions.get(full) or parsed.positions[base]
-    given = first["input"]
-    if kind == "literal_error":
-        expected = first.get("ctx", {}).get("expected", "")
-        return Diagnostic(
-            Rule.BAD_ENUM,
-            at,
-            f"{where} is `{_show(given)}`; allowed: {expected}",
-            f"Write one of {expected}.",
-        )
-    if kind == "string_pattern_mismatch":
-        pattern = str(first.get("ctx", {}).get("pattern", ""))
-        return Diagnostic(
-            Rule.BAD_ID,
-            at,
-            f"{where} is `{_show(given)}`, which is not a well-formed id",
-            _id_hint(pattern),
-        )
-    if kind == "handle":
-        return Diagnostic(
-            Rule.BAD_HANDLE,
-            at,
-            f"{where} is `{_escaped(str(given))}`: {first.get('ctx', {}).get('reason', '')}",
-            HANDLE_HINT,
-        )
-    if (kind == "value_error" and "date" in first["msg"]) or kind.startswith("date"):
-        reason = first["msg"].removeprefix("Value error, ")
-        return Diagnostic(
-            Rule.BAD_DATE,
-            at,
-            f"{where} is `{_show(given)}`: {reason}",
-            "Write the date as YYYY-MM-DD, for example 2026-03-01.",
-        )
-    if kind == "type":
-        expected = " or ".join(dict.fromkeys(_EXPECTED.get(e["type"], e["type"]) for e in group))
-        hint = f"Write {expected} here."
-        if isinstance(given, int | float | bool) and "text" in expected:
-            hint = f'Put the text in quotes: `{field}: "{_show(given)}"`.'
-        return Diagnostic(
-            Rule.WRONG_TYPE,
-            at,
-            f"{where} must be {expected}, not {_describe_type(given)}",
-            hint,
-        )
-    return Diagnostic(Rule.WRONG_TYPE, at, f"{where}: {first['msg']}", "Correct the value.")
-
-
-def _unknown_field(name: str, at: Location, allowed: list[str], label: str) -> Diagnostic:
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-    hint = (
-        f"Did you mean `{close[0]}`?"
-        if close
-        else "Allowed here: " + ", ".join(f"`{a}`" for a in allowed) + "."
-    )
-    return Diagnostic(Rule.UNKNOWN_FIELD, at, f"`{name}` is not a field of {label}", hint)
-
-
-def _allowed_fields(model: type[BaseModel], path: NodePath) -> list[str]:
-    current: type[BaseModel] = model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        annotation = current.model_fields[part].annotation if part in current.model_fields else None
-        nested = _model_in(annotation)
-        if nested is None:
-            break
-        current = nested
-    return list(current.model_fields)
-
-
-def _field_description(model: type[BaseModel], path: NodePath) -> str:
-    """The schema's own description of a field, to tell a policy owner what belongs there."""
-    owner = _model_in(model)
-    names = [part for part in path if isinstance(part, str)]
-    for name in names[:-1]:
-        if owner is None or name not in owner.model_fields:
-            return ""
-        owner = _model_in(owner.model_fields[name].annotation)
-    if owner is None or not names or names[-1] not in owner.model_fields:
-        return ""
-    description = owner.model_fields[names[-1]].description or ""
-    return description.rstrip(".").lower() if description else ""
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _id_hint(pattern: str) -> str:
-    for prefix in ("VAL", "NRM", "PAR"):
-        if prefix in pattern:
-            return (
-                f"Write `{prefix}-` followed by capital letters or digits, "
-                f"for example {prefix}-001."
-            )
-    return "Write lowercase letters, digits and hyphens, starting with a letter: `face-to-face`."
-
-
-def _escaped(text: str) -> str:
-    """A value as a person can read it on one line: line breaks, control and invisible
-    characters written as escapes (`\\n`, `\\x1b`, `\\u200b`), never sent to the terminal."""
-    return "".join(
-        char if char == " " or (char.isprintable() and not char.isspace()) else _escape(char)
-        for char in _show(text)
-    )
-
-
-def _escape(char: str) -> str:
-    escaped = repr(char)[1:-1]
-    return escaped if escaped != char else f"\\u{ord(char):04x}"
-
-
-def _dotted(path: NodePath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _show(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _describe_type(value: object) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}` (true/false)"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"the text `{_show(value)}`"

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -519,6 +519,8 @@ class Origin:
     """The item's path in its file's data, e.g. `("norms", 3)`."""
     positions: NodePositions
     """Every node of that file; nothing is looked up until a step asks where something is."""
+    keys: NodePositions | None = None
+    """Where each key of that file was written, for problems with a key rather than its value."""
 
     @property
     def location(self) -> Location:
@@ -538,12 +540,28 @@ class Origin:
             path = path[:-1]
         return self.location
 
+    def key(self, *path: str | int) -> Location:
+        """Where the key of the node at `path` was written (`ru:` of a text, not the text)."""
+        found = self.keys.get((*self.path, *path)) if self.keys is not None and path else None
+        return found if found is not None else self.of(*path)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Origin):
             return NotImplemented
         return (self.location, dict(self.fields)) == (other.location, dict(other.fields))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class Partial(NamedTuple):
+    """An entry that failed the schema, validated again without the fields at fault, so that
+    its other problems (a reference, a date, a translation) are reported in the same run."""
+
+    section: str
+    item: Term | Value | Norm | Parameter
+    unread: frozenset[str]
+    """Its fields that were wrong, were filled in to make the entry whole, or may have been
+    meant by a misspelt key: nothing is concluded from them."""
 
 
 @dataclass(frozen=True)
@@ -562,11 +580,27 @@ class Handbook:
     index: Index
     """What the items say about each other (`generator/index.py`), merged from each file's."""
     unreadable_ids: frozenset[str] = frozenset()
-    """Ids of items that exist but failed the schema: references to them are not 'unknown'."""
+    """Ids of entries that exist but failed the schema (terms as `section:id`), and those a file
+    that could not be parsed mentions: references to them are not 'unknown'."""
     unreadable_refs: frozenset[str] = frozenset()
     """Ids that items failing the schema point at: their coverage is unknown, not missing."""
     duplicates: tuple[tuple[str, Origin], ...] = ()
     """Second and later definitions of an id (left out of the model), for the check to report."""
+    misread_ids: frozenset[str] = frozenset()
+    """Ids written in a form no id has (`val-001`, `Store`; terms as `section:id`): a name
+    close to one is taken to mean it, and naming it is no error either."""
+    unreadable_origins: Mapping[str, Origin] = field(default_factory=dict)
+    """Where each entry that failed the schema was written, by its id (terms as `section:id`)."""
+    partials: tuple[Partial, ...] = ()
+    """Entries that failed the schema, as far as they can be read: checked, never published."""
+    settings_origin: Origin | None = None
+    """Where `handbook:` was written, if it was."""
+    settings_unread: frozenset[str] = frozenset()
+    """The fields of the settings that failed the schema (stood in for by defaults)."""
+    languages_read: bool = True
+    """Whether the languages of the settings were read as written. If not (the settings failed
+    the schema there, or could not be parsed, or are missing), nothing is checked against them:
+    that error is reported, and a text in every language would otherwise be reported too."""
 
     def relative_file(self, key: str) -> str | None:
         """Where an item was written, relative to the standards folder (for comparing two

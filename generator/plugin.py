@@ -38,7 +38,7 @@ from generator.auditpages import exports
 from generator.blockfile import BlockFile
 from generator.changespage import PRINT_PAGE
 from generator.deferred import Deferred
-from generator.diagnostics import Diagnostic, Rule, Severity
+from generator.diagnostics import Diagnostic, Rule, Severity, printable
 from generator.filecache import FileCache
 from generator.helper import Helper, may_fork, private_folder, return_free_memory
 from generator.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
@@ -203,6 +203,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # errors leaves the previously built site untouched.
         standards = self._path(config, self.config.standards)
         templates = self._path(config, self.config.templates) if self.config.templates else None
+        if templates is not None and not templates.is_dir():
+            # Jinja would look in the missing folder and silently use the built-in templates.
+            raise PluginError(
+                f"the handbook plugin's `templates: {self.config.templates}` in "
+                f"{config.config_file_path or 'mkdocs.yml'} names no folder ({templates} "
+                "does not exist); create it, or correct or remove the setting"
+            )
         # `handbook build` and `handbook release` build each language on its own and say which.
         language = os.environ.get(LANGUAGE_VARIABLE) or None
         self.directory_urls = _directory_urls(config)
@@ -336,7 +343,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         up = "../../" if version else "../"
         config.extra["alternate"] = [
             {
-                "name": Locale.parse(other.replace("-", "_")).get_display_name(other) or other,
+                "name": _own_name(other),
                 "lang": other,
                 "link": f"{up}{other}/" + (f"{version}/" if version else ""),
             }
@@ -640,7 +647,8 @@ def _log_warnings(diagnostics: Sequence[Diagnostic]) -> None:
             continue
         shown[diagnostic.rule] += 1
         if shown[diagnostic.rule] <= WARNINGS_PER_RULE:
-            log.warning(f"{diagnostic.location}: [{diagnostic.rule}] {diagnostic.message}")
+            where = printable(str(diagnostic.location))
+            log.warning(f"{where}: [{diagnostic.rule}] {printable(diagnostic.message)}")
     for rule, count in shown.items():
         if count > WARNINGS_PER_RULE:
             log.warning(
@@ -669,6 +677,13 @@ def _polling_every(server: LiveReloadServer, seconds: float) -> Iterator[None]:
         yield
     finally:
         observer._timeout = interval  # type: ignore[union-attr]
+
+
+def _own_name(language: str) -> str:
+    """A language's name in that language, for the switcher: `pt-BR` is "português (Brasil)".
+    Codes are written with a hyphen, as in HTML, where Babel's default separator is `_`."""
+    locale = Locale.parse(language, sep="-")
+    return locale.get_display_name(locale) or language
 
 
 def _directory_urls(config: MkDocsConfig) -> bool:

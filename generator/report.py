@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from generator.audit import KINDS, Audit, Ratio
-from generator.diagnostics import RULES, Diagnostic, Severity
+from generator.diagnostics import RULES, Diagnostic, Severity, printable
 
 FORMATS = ("text", "json", "github")
 
@@ -34,25 +35,38 @@ def summary(diagnostics: Sequence[Diagnostic], *, files: int) -> str:
 
 
 def as_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], *, files: int) -> str:
-    """Compiler style, grouped by file: location, severity and rule, the line, a caret, a hint."""
+    """Compiler style, grouped by file: location, severity and rule, the line, a caret, a hint.
+
+    Nothing from the standards reaches the terminal as itself if it could act on it (`printable`):
+    not in a message or a hint, not in a file name, not in the line shown."""
     lines: list[str] = []
     current_file: str | None = None
+    file_lines: list[str] | None = None
     for diagnostic in diagnostics:
         location = diagnostic.location
         if location.file != current_file:
             if current_file is not None:
                 lines.append("")
             current_file = location.file
-        lines.append(f"{location}: {diagnostic.severity}[{diagnostic.rule}] {diagnostic.message}")
-        source_line = _source_line(sources, location.file, location.line)
-        if source_line is not None:
+            # Split once per file, not once per problem: 5,000 problems in one file of
+            # 20,000 lines were 100 million lines split.
+            text = sources.get(location.file)
+            file_lines = text.split("\n") if text is not None else None
+        lines.append(
+            f"{printable(str(location))}: {diagnostic.severity}[{diagnostic.rule}] "
+            f"{printable(diagnostic.message)}"
+        )
+        if file_lines is not None and 1 <= location.line <= len(file_lines):
+            source_line = file_lines[location.line - 1].expandtabs(1).rstrip()
             gutter = f"{location.line:>5} | "
-            lines.append(f"{gutter}{source_line}")
-            lines.append(" " * (len(gutter) - 2) + "| " + " " * (location.column - 1) + "^")
+            # The caret stands under the same character once the line's controls are named.
+            before = printable(source_line[: location.column - 1])
+            lines.append(f"{gutter}{printable(source_line)}")
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * len(before) + "^")
         if diagnostic.hint:
             hint_lines = diagnostic.hint.splitlines()
-            lines.append(f"      = hint: {hint_lines[0]}")
-            lines.extend(f"              {extra}" for extra in hint_lines[1:])
+            lines.append(f"      = hint: {printable(hint_lines[0])}")
+            lines.extend(f"              {printable(extra)}" for extra in hint_lines[1:])
     if lines:
         lines.append("")
     lines.append(summary(diagnostics, files=files))
@@ -81,19 +95,42 @@ def as_json(diagnostics: Sequence[Diagnostic], *, files: int) -> str:
             for d in diagnostics
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _json(document)
+
+
+def _json(document: object) -> str:
+    """JSON with every character that is not printable written as `\\uXXXX`: the JSON module
+    escapes the C0 controls itself but writes DEL, the C1 controls, line separators and bidi
+    controls as they are, and a JSON report is also read in a terminal. The data is unchanged
+    for any JSON reader."""
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _UNPRINTABLE.sub(_json_escape, text)
+
+
+_UNPRINTABLE = re.compile(r"[^\t\n\x20-\x7e]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    character = match.group()
+    if character.isprintable():
+        return character
+    return json.dumps(character)[1:-1]  # ensure_ascii: `\\u0085`, or a surrogate pair
 
 
 def as_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """Workflow commands, so each problem is annotated on the pull request's diff."""
+    """Workflow commands, so each problem is annotated on the pull request's diff. GitHub
+    reads `%`, CR and LF (and `:` and `,` in properties) as syntax; every other control is
+    named (`printable`) so that the log a person reads cannot be rewritten by one."""
     command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for d in diagnostics:
         location = d.location
         title = _escape_property(f"{RULES[d.rule].title} [{d.rule}]")
-        text = d.message + (f"\n{d.hint}" if d.hint else "")
+        text = "\n".join(printable(line) for line in [d.message, *d.hint.splitlines()])
         lines.append(
-            f"::{command[d.severity]} file={_escape_property(location.file)},"
+            f"::{command[d.severity]} file={_escape_property(printable(location.file))},"
             f"line={location.line},col={location.column},title={title}::{_escape_data(text)}"
         )
     return "".join(line + "\n" for line in lines)
@@ -107,23 +144,13 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _source_line(sources: Mapping[str, str], file: str, line: int) -> str | None:
-    text = sources.get(file)
-    if text is None:
-        return None
-    all_lines = text.split("\n")
-    if not 1 <= line <= len(all_lines):
-        return None
-    return all_lines[line - 1].expandtabs(1).rstrip()
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def audit_text(result: Audit, title: str) -> str:
     """The audit in one screen: what a person checks first, then the details of each gap."""
-    lines = [f"{title}: audit as of {result.as_of.isoformat()}", ""]
+    lines = [f"{printable(title)}: audit as of {result.as_of.isoformat()}", ""]
     lines.append(f"{'items':<14}{'total':>7}{'active':>8}{'draft':>7}{'retired':>9}")
     for kind in KINDS:
         count = result.counts[kind]
@@ -183,7 +210,10 @@ def audit_text(result: Audit, title: str) -> str:
         lines.append("result: no traceability error")
     else:
         lines.append(f"result: {_plural(len(result.traceability_errors), 'traceability error')}")
-        lines.extend(f"  {d.location}: [{d.rule}] {d.message}" for d in result.traceability_errors)
+        lines.extend(
+            f"  {printable(str(d.location))}: [{d.rule}] {printable(d.message)}"
+            for d in result.traceability_errors
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -242,7 +272,7 @@ def audit_json(result: Audit, title: str) -> str:
             for d in result.traceability_errors
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _json(document)
 
 
 def _ratio(ratio: Ratio) -> str:

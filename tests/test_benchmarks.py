@@ -49,6 +49,13 @@ def test_the_serve_step_times_an_edit_seen_through_the_server() -> None:
     assert 0 < float(seconds) < 60 and int(peak) > 0
 
 
+def test_the_report_step_times_the_text_report_of_many_problems_in_one_file() -> None:
+    [row] = _benchmark("--steps", "report")[1:]
+    norms, _, step, seconds, *_ = row.split()
+    assert (norms, step) == ("10", "report")
+    assert 0 < float(seconds) < 60
+
+
 def test_loading_grows_linearly_with_the_handbook(tmp_path: Path) -> None:
     """Twice the norms give twice the nodes recorded and twice the locations kept for the
     items, not four times: counted, not timed."""
