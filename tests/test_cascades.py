@@ -32,7 +32,7 @@ TYPOS: dict[str, tuple[str, str, str, str]] = {
         "handbook.yml",
         r'handles: \["@meridian/service-board"\]',
         'handles: ["@meridian service board"]',
-        "bad-id",
+        "bad-handle",
     ),
     "bad id of a role": (
         "handbook.yml",
@@ -260,4 +260,4 @@ def test_an_owner_that_failed_the_schema_leaves_codeowners_unjudged(tmp_path: Pa
         ),
         encoding="utf-8",
     )
-    assert [d["rule"] for d in _diagnostics(project)] == ["bad-id"]
+    assert [d["rule"] for d in _diagnostics(project)] == ["bad-handle"]
