@@ -33,6 +33,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from generator.diagnostics import Diagnostic, Rule
 from generator.model import Location, NodePositions
+from generator.yamlerrors import line_column, syntax_problem
 
 try:  # libyaml's parser is about nine times faster than the pure-Python one.
     from yaml import CSafeLoader as _Parser
@@ -243,10 +244,10 @@ def _read_events(
         _Builder(file, result, positions, key_positions).run(parser)
     except yaml.MarkedYAMLError as error:
         result.data = None
-        result.problems.append(_syntax_problem(error, file, text))
+        result.problems.append(syntax_problem(error, text, file, _Parser))
     except yaml.reader.ReaderError as error:
         result.data = None
-        line, column = _line_column(text, error.position)
+        line, column = line_column(text, error.position)
         result.problems.append(
             Diagnostic(
                 Rule.YAML_SYNTAX,
@@ -470,33 +471,3 @@ def _refuse_anchor_and_tag(event: yaml.Event, location: Location, result: Parsed
 
 def _code_point(character: object) -> int:
     return character if isinstance(character, int) else ord(str(character)[:1] or "\0")
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = error.problem or "the YAML cannot be read"
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        return Diagnostic(
-            Rule.TAB_INDENT,
-            Location(file, line, column),
-            "a tab character is used where YAML expects spaces",
-            "Indent with spaces only (two per level); set your editor to insert spaces for Tab.",
-        )
-    context = f" {error.context}" if error.context else ""
-    start = error.context_mark
-    if context and start is not None and start is not mark:
-        context += f" that starts at line {start.line + 1}, column {start.column + 1}"
-    return Diagnostic(
-        Rule.YAML_SYNTAX,
-        Location(file, line, column),
-        f"{problem}{context}".strip(),
-        "Check the indentation and the punctuation on this line and the one before it; "
-        "text containing `: ` or starting with a special character needs quotes.",
-    )
-
-
-def _line_column(text: str, position: int) -> tuple[int, int]:
-    before = text[:position]
-    line = before.count("\n") + 1
-    return line, position - (before.rfind("\n") + 1) + 1

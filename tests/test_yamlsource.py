@@ -85,11 +85,12 @@ def test_tab_indentation_is_reported_as_such() -> None:
     assert (problem.location.line, problem.location.column) == (2, 1)
 
 
-def test_syntax_error_has_a_location_and_no_data() -> None:
+def test_syntax_error_is_located_where_the_mistake_is_and_gives_no_data() -> None:
     parsed = parse_yaml("values:\n  - id: VAL-001\n    title: [unclosed\n", "f.yml")
     [problem] = parsed.problems
     assert problem.rule is Rule.YAML_SYNTAX
-    assert problem.location.line == 4
+    assert (problem.location.line, problem.location.column) == (3, 12)  # the `[`
+    assert problem.message == "the `[` opened here is never closed"
     assert parsed.data is None
 
 
