@@ -39,6 +39,8 @@ EXPECTED: dict[str, tuple[str, int, int, str]] = {
     "quote-closed-lines-later.yml": (SYNTAX, 3, 12, "runs on to line 9"),
     "apostrophe-in-single-quotes.yml": (SYNTAX, 3, 30, "text after the closing quote '"),
     "text-after-quote.yml": (SYNTAX, 3, 20, 'text after the closing quote "'),
+    "quoted-text-continues-unindented.yml": (SYNTAX, 5, 1, "continues the quoted text"),
+    "comment-glued-to-quote.yml": (SYNTAX, 3, 34, "needs a space before it"),
     "backslash-in-double-quotes.yml": (SYNTAX, 4, 33, "`\\p` is not an escape sequence"),
     # `key:value`: at the colon, on the first line, the last line, with CRLF line ends
     "key-value-without-space.yml": (SYNTAX, 6, 10, "`owner:head-of-service` needs a space"),
@@ -58,6 +60,7 @@ EXPECTED: dict[str, tuple[str, int, int, str]] = {
     "block-text-not-indented.yml": (SYNTAX, 5, 5, "the text under `>` (line 4) is not indented"),
     "text-continues-unindented.yml": (SYNTAX, 6, 5, "indented less than the text under `>`"),
     "block-mark-on-next-line.yml": (SYNTAX, 5, 1, "`>` must stand on the line of its field"),
+    "brackets-continue-unindented.yml": (SYNTAX, 6, 3, "continues the list in brackets"),
     # brackets: at the bracket left open, or at the text after the closing one
     "bracket-never-closed.yml": (SYNTAX, 5, 16, "the `[` opened here is never closed"),
     "text-after-bracket.yml": (SYNTAX, 5, 26, "text after the closing `]`"),
