@@ -12,7 +12,7 @@ from parser events itself and refuses every such feature with a located diagnost
 - one document per file; nesting deeper than `MAX_DEPTH` levels is an error;
 - plain scalars follow the JSON subset only: `null`/`~`/empty, `true`/`false`, JSON-shaped
   numbers; everything else, dates and `yes`/`no`/`0755` included, stays a string for the
-  schema to type.
+  schema to type. A number too large for a float (`1e999`) is an error: JSON has no infinity.
 
 Sequences become tuples so that the model built from the data is immutable all the way down.
 
@@ -38,6 +38,7 @@ fails to parse, is read event by event instead, which words every problem.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import cast
@@ -72,6 +73,11 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
 _NUMBER_START = frozenset("-0123456789")
+_SHORT_INT = 300
+"""Fewer characters than this, and a plain integer surely fits a float."""
+_LONGEST_INT = 310
+"""Characters of a plain integer that may still fit a float (its sign and 309 digits); a longer
+one does not, and Python would refuse to read one of 4,300 digits at all."""
 
 
 @dataclass
@@ -91,6 +97,11 @@ class _NeedsEventsError(Exception):
     problem that the event reader locates and words."""
 
 
+class _NumberTooLargeError(_NeedsEventsError):
+    """A plain number that no float holds: read as infinity, it would make the JSON export
+    invalid JSON."""
+
+
 def resolve_plain(text: str) -> Data:
     """Type an unquoted scalar the way JSON would, and nothing more."""
     if text in _NULLS:
@@ -102,10 +113,24 @@ def resolve_plain(text: str) -> Data:
     if text[0] not in _NUMBER_START:
         return text
     if _INT.fullmatch(text):
-        return int(text)
+        return int(text) if len(text) < _SHORT_INT else _long_int(text)
     if _FLOAT.fullmatch(text):
-        return float(text)
+        number = float(text)
+        if math.isinf(number):
+            raise _NumberTooLargeError
+        return number
     return text
+
+
+def _long_int(text: str) -> int:
+    if len(text) > _LONGEST_INT:
+        raise _NumberTooLargeError
+    number = int(text)
+    try:
+        float(number)
+    except OverflowError:
+        raise _NumberTooLargeError from None
+    return number
 
 
 def _readable(text: str) -> str:
@@ -219,8 +244,8 @@ def parsed_without_positions(
 
 class _Walker:
     """Composed nodes to data and key problems, exactly as the event reader makes them. What
-    the event reader refuses besides (a misplaced line, a key missing) the walker only
-    notices, and hands the file over to it."""
+    the event reader refuses besides (a misplaced line, a key missing, a number too large) the
+    walker only notices, and hands the file over to it."""
 
     def __init__(self, text: str, file: str, problems: list[Diagnostic]) -> None:
         self.text = text
@@ -436,7 +461,10 @@ class _Builder:
                 if top is not None and top.mapping is not None and top.pending_key is None:
                     self.key(top, text, location, missing=not text and plain)
                 elif plain:
-                    self.value(resolve_plain(text), location)
+                    try:
+                        self.value(resolve_plain(text), location)
+                    except _NumberTooLargeError:
+                        self.too_large(text, location, top)
                 else:
                     end = event.end_mark
                     assert end is not None
@@ -484,6 +512,11 @@ class _Builder:
                     self.too_deep(location)
                     return
                 self.open(cast(yaml.CollectionStartEvent, event), location, top)
+
+    def too_large(self, text: str, location: Location, top: _Frame | None) -> None:
+        if not _dropped(top):
+            self.result.problems.append(_number_too_large(text, location))
+        self.value(None, location, refused=True)
 
     def check_scalar(self, event: yaml.ScalarEvent, top: _Frame | None) -> None:
         """A quoted or block text outside brackets (the outermost brackets check every line
@@ -628,6 +661,17 @@ def _key_missing(location: Location) -> Diagnostic:
         location,
         "a field name is missing before the colon",
         "Write the field's name before `:` (for example `title: …`), or delete the line.",
+    )
+
+
+def _number_too_large(text: str, location: Location) -> Diagnostic:
+    shown = f"`{text}`" if len(text) <= 24 else f"`{text[:20]}…` ({len(text)} characters)"
+    quoted = f": `'{text}'`" if len(text) <= 24 else ""
+    return Diagnostic(
+        Rule.WRONG_TYPE,
+        location,
+        f"the number {shown} is too large to be stored",
+        f"Write a smaller number; if it is meant as text, put it in quotes{quoted}.",
     )
 
 

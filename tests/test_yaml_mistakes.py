@@ -10,6 +10,7 @@ line break at the end.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from collections import defaultdict
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from generator.model import Measure
 from tests.conftest import FIXTURES, copy_handbook, run_cli
 
 MISTAKES = FIXTURES / "yaml-mistakes"
@@ -128,3 +131,41 @@ def test_the_hint_shows_the_line_as_it_should_be(
         "at column 5, lined up with `title: Greet every customer`"
         in hints["field-indented-too-deep.yml"]
     )
+
+
+@pytest.mark.parametrize(
+    "written", ["1e999", "-1e999", "1.5e400", "1E999", "9" * 400, "-" + "1" * 320 + ".5"]
+)
+def test_a_number_too_large_for_a_float_is_refused_and_the_report_stays_json(
+    small: Path, written: str
+) -> None:
+    """JSON has no infinity: `1e999` read as a float would make the JSON report and exports
+    invalid JSON, so the reader refuses it where it is written."""
+    norms = small / "standards" / "norms.yml"
+    text = norms.read_text(encoding="utf-8")
+    line = text.splitlines().index(
+        "    measure: {metric: Seconds from eye contact to greeting, unit: s, target: 5, max: 5}"
+    )
+    norms.write_text(
+        text.replace("target: 5, max: 5}", f"target: {written}, min: {written}, max: {written}}}"),
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "standards", "--format", "json", cwd=small)
+    assert result.code == 1, result.stderr
+
+    def not_json(constant: str) -> None:
+        raise AssertionError(f"{constant} in the JSON report")
+
+    report = json.loads(result.stdout, parse_constant=not_json)
+    found = [(d["rule"], d["line"], d["message"]) for d in report["diagnostics"]]
+    shown = written if len(written) <= 24 else written[:20]
+    assert len(found) == 3, found
+    for rule, at_line, message in found:
+        assert (rule, at_line) == ("wrong-type", line + 1)
+        assert f"the number `{shown}" in message and "is too large" in message
+
+
+def test_the_model_refuses_a_number_that_is_not_finite() -> None:
+    for number in (math.inf, -math.inf, math.nan):
+        with pytest.raises(ValidationError):
+            Measure.model_validate({"metric": "Seconds", "target": number})

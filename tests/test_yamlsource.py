@@ -182,6 +182,7 @@ def test_a_plain_file_reads_as_the_event_reader_reads_it() -> None:
         "a: [x,\ny]\n",  # a line of brackets at column 1 under a top-level field
         "a:\n  - [x,\n  y]\n",  # … and at its list item's column
         "? \n: value\n",  # a key left empty
+        "n: 1e999\nm: -1.5e400\n",  # numbers no float holds
         "a: >\n   \n # comment\n",  # blank lines deeper than the comment after them
     ],
 )
