@@ -2,9 +2,10 @@
 
 A cold run parses every file again, though a policy owner changed one since the last run. What
 parsing a file gave (its data: dicts, tuples, text and numbers; its problems; the nodes already
-refused) is stored with `marshal`, under the SHA-256 of the reader's own source, the file's name
-and its bytes, so that a changed byte, a renamed file or a changed reader misses. Positions are
-not stored: they are found again from the text when a step asks for one.
+refused) is stored with `marshal`, under the SHA-256 of the reader's own source (its three
+modules and the rules), the file's name and its bytes, so that a changed byte, a renamed file
+or a changed reader misses. Positions are not stored: they are found again from the text when
+a step asks for one.
 
 Each entry starts with the SHA-256 of the rest; an entry that does not match, or does not read
 back as a parse result, is ignored and written again. Nothing is unpickled and no code is
@@ -23,7 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import BinaryIO
 
-from generator import diagnostics, yamlsource
+from generator import diagnostics, yamlerrors, yamlgaps, yamlsource
 from generator.diagnostics import Diagnostic, Rule
 from generator.helper import end_with_parent, may_fork
 from generator.model import Location
@@ -35,7 +36,7 @@ _SUFFIX = ".marshal"
 def _fingerprint() -> bytes:
     """Entries made by another version of the reader or of the rules are never found."""
     digest = hashlib.sha256(version("service-handbook").encode("utf-8"))
-    for module in (yamlsource, diagnostics):
+    for module in (yamlsource, yamlgaps, yamlerrors, diagnostics):
         source = Path(module.__file__) if module.__file__ else None
         if source is not None and source.is_file():
             digest.update(source.read_bytes())

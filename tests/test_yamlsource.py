@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.diagnostics import Rule
-from generator.yamlsource import MAX_DEPTH, _from_events, _may_need_events, parse_yaml
+from generator.yamlsource import MAX_DEPTH, _from_events, _from_nodes, _may_need_events, parse_yaml
 from tests.conftest import FIXTURES
 
 
@@ -85,11 +85,12 @@ def test_tab_indentation_is_reported_as_such() -> None:
     assert (problem.location.line, problem.location.column) == (2, 1)
 
 
-def test_syntax_error_has_a_location_and_no_data() -> None:
+def test_syntax_error_is_located_where_the_mistake_is_and_gives_no_data() -> None:
     parsed = parse_yaml("values:\n  - id: VAL-001\n    title: [unclosed\n", "f.yml")
     [problem] = parsed.problems
     assert problem.rule is Rule.YAML_SYNTAX
-    assert problem.location.line == 4
+    assert (problem.location.line, problem.location.column) == (3, 12)  # the `[`
+    assert problem.message == "the `[` opened here is never closed"
     assert parsed.data is None
 
 
@@ -172,3 +173,42 @@ def test_a_plain_file_reads_as_the_event_reader_reads_it() -> None:
     assert dict(fast.positions) == dict(exact.positions)
     assert list(fast.positions) == list(exact.positions)
     assert dict(fast.key_positions) == dict(exact.key_positions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a:\n  b: "two\n  lines"\n',  # a quoted text's line at its field's column
+        "a: [x,\ny]\n",  # a line of brackets at column 1 under a top-level field
+        "a:\n  - [x,\n  y]\n",  # … and at its list item's column
+        "? \n: value\n",  # a key left empty
+        "n: 1e999\nm: -1.5e400\n",  # numbers no float holds
+        "a: >\n   \n # comment\n",  # blank lines deeper than the comment after them
+    ],
+)
+def test_what_libyaml_lets_through_is_refused_alike_by_both_ways(text: str) -> None:
+    fast, exact = parse_yaml(text, "f.yml"), _from_events(text, "f.yml")
+    assert fast.problems, "refused"
+    assert fast.problems == exact.problems
+    assert fast.data == exact.data
+
+
+def test_lines_of_brackets_may_close_at_their_fields_column() -> None:
+    """As YAML editors allow: the closing bracket lines up with its field."""
+    text = "a:\n  b: [\n    x,\n  ]\n  c: {\n    d: 1\n  }\n"
+    assert parse_yaml(text, "f.yml").problems == []
+    assert parse_yaml(text, "f.yml").data == {"a": {"b": ("x",), "c": {"d": 1}}}
+
+
+def test_a_last_line_of_spaces_without_a_line_break_is_kept_in_a_block_text() -> None:
+    assert parse_yaml("a: |\n  x\n   ", "f.yml").data == {"a": "x\n \n"}
+    assert parse_yaml("- |+\n   ", "f.yml").data == ("\n",)
+
+
+def test_the_example_standards_take_the_fast_path() -> None:
+    """The checks the walker makes must not send an ordinary file to the slower reader."""
+    for path in sorted((FIXTURES.parent.parent / "standards").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        assert not _may_need_events(text)
+        parsed = _from_nodes(text, path.name)  # raises if it hands the file over
+        assert parsed.problems == []
