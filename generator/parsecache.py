@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from generator import diagnostics, yamlsource
 from generator.diagnostics import Diagnostic, Rule
-from generator.helper import end_with_parent, may_fork
+from generator.helper import may_fork
 from generator.model import Location
 from generator.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
 
@@ -138,18 +138,15 @@ class _Helper:
         cls, work: Sequence[tuple[str, Path, str]], parse: Callable[[str, str], ParsedYaml]
     ) -> _Helper:
         read_end, write_end = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
+        pid = os.fork()  # ends with this process, however it ends (`children`)
         if pid == 0:  # the forked process: parse, store, say so; end without cleaning up
             status = 1
             try:
                 os.close(read_end)
-                end_with_parent()
-                if os.getppid() == parent:  # else it ended before the line above took effect
-                    for text, entry, file in work:
-                        _write(entry, parse(text, file))
-                        os.write(write_end, entry.name.encode("ascii") + b"\n")
-                    status = 0
+                for text, entry, file in work:
+                    _write(entry, parse(text, file))
+                    os.write(write_end, entry.name.encode("ascii") + b"\n")
+                status = 0
             finally:
                 os._exit(status)
         os.close(write_end)

@@ -19,7 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
-from generator.helper import NO_HELPERS_VARIABLE
+from generator.helper import NO_HELPERS_VARIABLE, can_fork
 from generator.lockedfolder import claim as claim_folder
 from generator.lockedfolder import remove_if_abandoned
 from generator.plugin import LANGUAGE_VARIABLE
@@ -102,11 +102,13 @@ def _build_languages(
     """Each language is a separate MkDocs build, so they run side by side, one process per
     core: four languages take about twice one language's time on two cores, not four times."""
     workers = max(1, min(len(languages), os.cpu_count() or 1))
-    if workers == 1:
+    if workers == 1 or not can_fork():  # a worker must end with the build (`children`)
         for language in languages:
             _build_one(config_file, staging / language, strict, language, offline)
         return
-    # Forked, so that workers log like the parent; stopping them is the parent's job.
+    # Forked, so that workers log like the parent; stopping them is the parent's job, and
+    # killed outright it cannot: then each ends with it (`children`), and with the last of
+    # them the staging folder's lock.
     spare = (os.cpu_count() or 1) - workers
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -143,11 +145,10 @@ def _build_languages(
 
 
 def _worker_signals(helpers: bool) -> None:
-    """A worker ends at once on SIGTERM and leaves Ctrl-C to the parent, which stops every
-    worker and then removes the staging folder (`_build_languages`). Without cores to spare
-    beyond one per worker, a worker builds without helper processes (helper.py): languages
-    side by side already keep every core busy."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """A worker ends at once on SIGTERM (`children`) and leaves Ctrl-C to the parent, which
+    stops every worker and then removes the staging folder (`_build_languages`). Without cores
+    to spare beyond one per worker, a worker builds without helper processes (helper.py):
+    languages side by side already keep every core busy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not helpers:
         os.environ[NO_HELPERS_VARIABLE] = "1"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import synthetic
 from tests.conftest import ROOT, git, init_repository
 
 pytestmark = pytest.mark.slow
@@ -127,6 +128,106 @@ def test_sigterm_to_the_build_alone_stops_its_workers_too(sites: dict[str, objec
     assert list(project.glob(".site.building-*")) == []
 
 
+def _group(leader: int) -> list[tuple[int, str]]:
+    """The live processes of the process group `leader` leads (zombies, which run nothing and
+    hold nothing, left out), with their command lines."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            command = (
+                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "ignore")
+            )
+        except OSError:
+            continue  # ended meanwhile
+        state, group = stat[0], int(stat[2])
+        if group == leader and state != b"Z":
+            found.append((int(entry.name), command))
+    return found
+
+
+def _children_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return [int(child) for child in children.read_text(encoding="ascii").split()]
+    except OSError:
+        return []
+
+
+def _left_behind(leader: int, seconds: float = 5.0) -> list[tuple[int, str]]:
+    """What of the group is still alive after `seconds` (empty as soon as nothing is)."""
+    deadline = time.monotonic() + seconds
+    while (alive := _group(leader)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic handbook large enough that its build runs for seconds, its parsing is
+    shared with a forked process and its pages with helper processes."""
+    return synthetic.write(tmp_path_factory.mktemp("large") / "handbook", norms=500)
+
+
+@pytest.mark.parametrize("languages", [("en",), ("en", "ru")], ids=["helpers", "languages"])
+def test_a_build_killed_alone_leaves_no_process_and_no_lock_behind(
+    large: Path, languages: tuple[str, ...], tmp_path: Path
+) -> None:
+    """SIGKILL to the build process alone (the OOM killer, `docker stop` after its grace
+    period) gives it no chance to stop what it forked: the language workers, the helpers and
+    the parsing process end with it all the same, and with them the staging folder's lock, so
+    the next build removes the folder and succeeds."""
+    project = tmp_path / "handbook"
+    shutil.copytree(large, project)
+    settings = project / "standards" / "handbook.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "handbook:\n", f"handbook:\n  languages: [{', '.join(languages)}]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    # A cache of its own: the first build parses, and shares the parsing with a fork.
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=project,
+        env={**os.environ, **EPOCH, **cache, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children_of(process.pid)) < len(languages):
+            assert process.poll() is None, "the build ended before it forked"
+            assert time.monotonic() < deadline, "the build forked nothing"
+            time.sleep(0.01)
+        forked = _group(process.pid)
+        assert len(forked) > len(languages), forked
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert _left_behind(process.pid) == []
+    finally:
+        for pid, _ in _group(process.pid):
+            os.kill(pid, signal.SIGKILL)
+    abandoned = list(project.glob(".site.building-*"))
+    assert abandoned, "the build was killed before it made its staging folder"
+    again = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=project,
+        env={**os.environ, **EPOCH, **cache, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert list(project.glob(".site.building-*")) == []
+    assert (project / "site" / "index.html").is_file()
+
+
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small handbook in two languages, committed, with 1.0 released."""
@@ -187,3 +288,26 @@ def test_a_stopped_release_leaves_the_site_branch_as_it_was_or_fully_released(
     assert _published(repository, f"{version}.1") == [True, True]
     branches = git(repository, "branch", "--list", "handbook-release/*").split()
     assert branches == []
+
+
+def test_a_release_killed_alone_takes_mike_with_it(repository: Path) -> None:
+    """mike, run by the release, ends with it, and so does what mike's build forked: nothing
+    goes on writing to the scratch branch that the next release starts again from."""
+    before = git(repository, "rev-parse", "gh-pages").strip()
+    process = _start(repository, "release", "3.0", "--date", "2026-03-01")
+    try:
+        deadline = time.monotonic() + 300
+        while not any("mike" in command for _, command in _group(process.pid)):
+            assert process.poll() is None, "the release ended before it ran mike"
+            assert time.monotonic() < deadline, "the release never ran mike"
+            time.sleep(0.01)
+        time.sleep(1.0)  # mike's build under way
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert _left_behind(process.pid) == []
+    finally:
+        for pid, _ in _group(process.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert git(repository, "rev-parse", "gh-pages").strip() == before
+    assert _start(repository, "release", "3.1", "--date", "2026-03-02").wait(600) == 0
+    assert _published(repository, "3.1") == [True, True]
