@@ -463,8 +463,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from generator.collisions import CollisionError
+
     try:
         _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
+    except CollisionError as collision:
+        print(f"handbook render: {collision}", file=sys.stderr)
+        return EXIT_FAILED
     except InvalidHandbookError as invalid:
         validation = invalid.validation
         sys.stderr.write(

@@ -44,6 +44,7 @@ class Rule(StrEnum):
     BAD_ENUM = "bad-enum"
     BAD_ID = "bad-id"
     BAD_DATE = "bad-date"
+    RESERVED_ID = "reserved-id"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
     # traceability: how items point at each other
@@ -107,6 +108,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.BAD_ENUM: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Value not allowed"),
     Rule.BAD_ID: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed id"),
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
+    Rule.RESERVED_ID: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Id is the name of a page the site makes itself"
+    ),
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Handbook settings missing or repeated"
