@@ -32,6 +32,7 @@ class Rule(StrEnum):
     FILE_TOO_LARGE = "file-too-large"
     FILE_OUTSIDE = "file-outside-standards"
     FILE_NAME_CLASH = "file-name-clash"
+    FILE_UNREADABLE = "file-unreadable"
     TAB_INDENT = "tab-indent"
     NESTING_TOO_DEEP = "nesting-too-deep"
     DUPLICATE_KEY = "duplicate-key"
@@ -94,6 +95,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.FILE_NAME_CLASH: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "File names differ only in case or accents"
+    ),
+    Rule.FILE_UNREADABLE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "File or folder cannot be read"
     ),
     Rule.TAB_INDENT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Tab used for indentation"),
     Rule.DUPLICATE_KEY: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Key written twice"),

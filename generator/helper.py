@@ -96,6 +96,21 @@ class Helper:
         self.folder, self.claim = private_folder()
         self.process: BaseProcess | None = None
 
+    @classmethod
+    def started(cls, jobs: Sequence[Job]) -> Helper | None:
+        """A helper at work on `jobs`; None where the system gives no folder or process for
+        one (a full disk, a limit on processes): the build then does the jobs itself."""
+        try:
+            helper = cls(jobs)
+        except OSError:
+            return None
+        try:
+            helper.start()
+        except OSError:
+            helper.stop()
+            return None
+        return helper
+
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
         self.process = context.Process(target=_work, args=(self.jobs, self.folder), daemon=True)

@@ -48,7 +48,7 @@ from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
 from generator.model import Handbook
 from generator.pages import site_url
-from generator.parsecache import ParseStore, cache_folder
+from generator.parsecache import user_store
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -218,7 +218,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # Only `mkdocs serve` validates again; a single build need not keep every file,
                 # and parses as `handbook validate` does: on both cores, keeping what it parsed.
                 cache=self.files if self.command == "serve" else None,
-                store=ParseStore(cache_folder(standards)) if self.command != "serve" else None,
+                store=user_store(standards) if self.command != "serve" else None,
                 directory_urls=self.directory_urls,
                 later_exports=True,
                 validated=self._start_exports_helper,
@@ -279,9 +279,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         needs the model alone, and forked before the pages are rendered it starts smaller."""
         self._stop_helpers()
         if self._use_helpers():
-            self.exports_helper = Helper(list(exports(handbook, language, build_date()).items()))
-            self.exports_helper.start()
-            self.helpers.append(self.exports_helper)
+            jobs = list(exports(handbook, language, build_date()).items())
+            self.exports_helper = Helper.started(jobs)
+            self.helpers.extend([self.exports_helper] if self.exports_helper else [])
 
     def _start_helpers(self, rendered: Rendered) -> None:
         """One helper makes the large exports, another the HTML blocks of the pages MkDocs
@@ -293,9 +293,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             rendered.later.sizer = self.exports_helper.size
         late = rendered.last_pages(HELPER_SHARE)
         if late:
-            self.blocks_helper = Helper([(path, _blocks_job(rendered, path)) for path in late])
-            self.blocks_helper.start()
-            self.helpers.append(self.blocks_helper)
+            self.blocks_helper = Helper.started([(p, _blocks_job(rendered, p)) for p in late])
+            self.helpers.extend([self.blocks_helper] if self.blocks_helper else [])
 
     def _stop_helpers(self) -> None:
         for helper in self.helpers:

@@ -19,6 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
+from generator.filesystem import doing
 from generator.helper import NO_HELPERS_VARIABLE, can_fork
 from generator.lockedfolder import claim as claim_folder
 from generator.lockedfolder import remove_if_abandoned
@@ -59,6 +60,16 @@ def build_site(
     target = Path(site_dir) if site_dir is not None else None
     if target is None:
         target = Path(load_config(config_file=str(config_file)).site_dir)
+    # Whatever the system refuses (a full disk, a folder it may not write), the site in place
+    # is untouched until `replace_directory`: the build fails with one line that says so.
+    with doing("building the site", target):
+        _build_beside(config_file, target, strict, languages, offline)
+    return target
+
+
+def _build_beside(
+    config_file: Path, target: Path, strict: bool, languages: tuple[str, ...], offline: bool
+) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -79,7 +90,6 @@ def build_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(claim)
-    return target
 
 
 def remove_abandoned_staging(target: Path) -> None:
@@ -222,7 +232,11 @@ def replace_directory(new: Path, target: Path) -> None:
     # but never half-written.
     old = new.with_name(new.name + "-old")
     target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except BaseException:
+        old.rename(target)  # the previous site goes back where it was
+        raise
     old.rename(new)
 
 
