@@ -87,6 +87,16 @@ class LoadResult:
     sources: Mapping[str, str]
 
 
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def is_standards_file(name: str) -> bool:
+    """Whether a file of this name is one of the standards: `.yml` or `.yaml` in any case
+    (`NORMS.YML`, as some tools save it), and not hidden (an editor's or `write_whole`'s
+    scratch file, `.git`)."""
+    return name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
+
+
 class Discovery(NamedTuple):
     files: list[Path]
     """The standards' files and the links among them, in a stable order."""
@@ -108,11 +118,7 @@ def discover(standards: Path) -> Discovery:
     for folder, folders, files in os.walk(standards, followlinks=False, onerror=cannot_list):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         base = Path(folder)
-        found.extend(
-            base / name
-            for name in files
-            if name.endswith((".yml", ".yaml")) and not name.startswith(".")
-        )
+        found.extend(base / name for name in files if is_standards_file(name))
         # A linked folder is not walked: say so if it holds the standards' files elsewhere.
         found.extend(
             base / name
