@@ -17,6 +17,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.filesystem import doing
 from generator.model import Handbook
 
 RELEASE_FILE = "release.json"
@@ -129,7 +130,10 @@ def extract_standards(repo: Path, commit: str, standards: str, into: Path) -> Pa
     followed, so nothing outside `into` is read or written here."""
     archive = git(repo, "archive", "--format=tar", commit, "--", standards, binary=True)
     assert isinstance(archive, bytes)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+    with (
+        doing(f"unpacking the standards of {commit}", into),
+        tarfile.open(fileobj=io.BytesIO(archive)) as tar,
+    ):
         for member in tar.getmembers():
             path = PurePosixPath(member.name)
             if member.islnk() or path.is_absolute() or ".." in path.parts:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, init_repository
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
 HANDBOOK = [sys.executable, "-m", "generator.cli"]
@@ -275,7 +275,8 @@ def _on_small_disk(
 ) -> subprocess.CompletedProcess[str]:
     """Run the shell `script` with `disk` a tmpfs of its own. `$HANDBOOK` runs the CLI; `fill
     KB` shrinks the disk to what it holds plus KB kibibytes; what is on the disk is copied to
-    `$DISK.after` at the end, as the tmpfs goes with the namespace."""
+    `$DISK.after` at the end, as the tmpfs goes with the namespace (`fill 0` on an empty disk
+    would lift the limit: tmpfs reads a size of 0 as none)."""
     prelude = f"""
 set -u
 DISK={shlex.quote(str(disk))}
@@ -415,3 +416,40 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(
     assert said.startswith("handbook init: writing the new handbook: ")
     assert said.endswith(": No space left on device")
     assert result.stdout.split() == ["listed", "again"]  # empty, then made whole
+
+
+@pytest.mark.slow
+def test_a_full_scratch_disk_ends_a_diff_in_one_line(namespace: list[str], small: Path) -> None:
+    """`diff` and `release` unpack the standards of a commit into a scratch folder."""
+    init_repository(small)
+    disk = small.parent / "scratch"
+    # Room for one page of one file: Python's check that TMPDIR can be written passes (else
+    # it would quietly use /tmp), the standards do not fit.
+    script = f'fill 4; cd {shlex.quote(str(small))} && TMPDIR="$DISK" $HANDBOOK diff HEAD'
+    result = _on_small_disk(namespace, disk, script)
+    assert result.returncode == 1, result.stdout + result.stderr
+    [said] = _errors(result.stderr)
+    assert said.startswith("handbook diff: unpacking the standards of ")
+    assert f": {disk}/handbook-diff-" in said
+    assert said.endswith(": No space left on device")
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "--format", "json"], ["audit"]])
+def test_output_to_a_reader_that_went_away_ends_quietly(small: Path, args: list[str]) -> None:
+    """`handbook validate | head -1`: the rest of the report has nowhere to go."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [*HANDBOOK, *args],
+            cwd=small,
+            env={**os.environ, **EPOCH, "PYTHONPATH": str(ROOT)},
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (1, "")
