@@ -17,6 +17,7 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -453,3 +454,14 @@ def test_output_to_a_reader_that_went_away_ends_quietly(small: Path, args: list[
     finally:
         os.close(write)
     assert (result.returncode, result.stderr) == (1, "")
+
+
+@pytest.mark.slow
+def test_an_address_in_use_ends_serve_in_one_line(small: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        host, port = taken.getsockname()
+        result = _run("serve", "--dev-addr", f"{host}:{port}", cwd=small)
+    assert result.returncode == 1
+    assert _errors(result.stderr) == ["handbook serve: serving the site: Address already in use"]
