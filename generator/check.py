@@ -15,6 +15,8 @@ from generator.diagnostics import Diagnostic, Rule, sorted_diagnostics
 from generator.languages import settings_problems
 from generator.model import (
     SECTION_NOUN,
+    SITE_PAGE_NAMES,
+    TERMS_WITH_PAGES,
     Channel,
     Handbook,
     Item,
@@ -44,6 +46,7 @@ def check(handbook: Handbook, *, today: dt.date) -> list[Diagnostic]:
         languages = settings_problems(handbook.settings, handbook.settings_origin)
     found: list[Diagnostic] = [*languages]
     found.extend(_duplicates(handbook))
+    found.extend(_reserved_ids(handbook))
     found.extend(_references(handbook, links))
     found.extend(_traceability(handbook, links))
     found.extend(_coverage(handbook, links))
@@ -78,6 +81,24 @@ def _duplicates(handbook: Handbook) -> Iterator[Diagnostic]:
             "even for retired items.",
             (shown,),
         )
+
+
+def _reserved_ids(handbook: Handbook) -> Iterator[Diagnostic]:
+    """A term with a page of its own cannot be named like a page the site makes in the same
+    folder: told here, in the pull request, rather than by a build that refuses to publish."""
+    for section in TERMS_WITH_PAGES:
+        for term in handbook.taxonomy.get(section, ()):
+            if term.id in SITE_PAGE_NAMES:
+                noun = SECTION_NOUN[section]
+                yield Diagnostic(
+                    Rule.RESERVED_ID,
+                    _origin(handbook, f"{section}:{term.id}").of("id"),
+                    f"`{term.id}` cannot be the id of a {noun}: `{section}/{term.id}` is the "
+                    f"site's page of all {section}, which the {noun}'s own page would replace",
+                    f"Choose another id for the {noun}, for example `{term.id}-{noun}`, and "
+                    "use it wherever the old one is named.",
+                    (term.id,),
+                )
 
 
 def _suggest(unknown: str, known: Sequence[str], what: str, names: Names | None = None) -> str:

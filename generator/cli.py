@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from generator.audit import audit
 from generator.diagnostics import Severity, has_errors
-from generator.parsecache import ParseStore, cache_folder
+from generator.filesystem import FileSystemError, write_whole
+from generator.parsecache import user_store
 from generator.pipeline import InvalidHandbookError, build_pages, validate
 from generator.programs import MissingProgramError
 from generator.releases import DEFAULT_BRANCH
@@ -80,6 +81,17 @@ def _run(
         return EXIT_INTERRUPTED
     except MissingProgramError as missing:
         print(f"handbook {args.command}: {missing}", file=sys.stderr)
+    except BrokenPipeError:
+        # Whoever read the output stopped reading (`handbook validate | head`): nothing to
+        # say, and nothing more may go to the pipe on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except FileSystemError as problem:
+        print(f"handbook {args.command}: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        # Where no step said what it was doing, the command's own work is what failed.
+        print(f"handbook {args.command}: {FileSystemError.of(args.doing, error)}", file=sys.stderr)
         return EXIT_FAILED
     return code
 
@@ -107,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the date that review deadlines are checked against (default: today)",
     )
-    check.set_defaults(run=_validate)
+    check.set_defaults(run=_validate, doing="validating the standards")
 
     audit = commands.add_parser(
         "audit", help="summarise traceability, coverage and gaps; fails on a traceability error"
@@ -115,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("standards", nargs="?", default="standards", type=Path)
     audit.add_argument("--format", choices=("text", "json"), default="text")
     audit.add_argument("--today", type=_date, default=None, help="date reviews are checked against")
-    audit.set_defaults(run=_audit)
+    audit.set_defaults(run=_audit, doing="auditing the standards")
 
     compare = commands.add_parser(
         "diff", help="what changed between two versions of the standards, and what it affects"
@@ -129,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "-b", "--branch", default=DEFAULT_BRANCH, help="the site branch that records releases"
     )
-    compare.set_defaults(run=_diff)
+    compare.set_defaults(run=_diff, doing="comparing the standards")
 
     release = commands.add_parser(
         "release", help="check, then publish a version of the site with mike (alias latest)"
@@ -142,14 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--force", action="store_true", help="publish an existing version again")
     release.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     release.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
-    release.set_defaults(run=_release)
+    release.set_defaults(run=_release, doing="releasing the site")
 
     printed = commands.add_parser(
         "pdf", help="print a built site's handbook to one PDF per language (Chromium)"
     )
     printed.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     printed.add_argument("--out", type=Path, default=Path("pdf"), help="folder for the PDFs")
-    printed.set_defaults(run=_pdf)
+    printed.set_defaults(run=_pdf, doing="printing the PDF")
 
     asof = commands.add_parser("asof", help="which norms and parameters were in force on a date")
     asof.add_argument("date", type=_date)
@@ -157,12 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     asof.add_argument("--format", choices=("text", "json"), default="text")
     asof.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     asof.add_argument("-b", "--branch", default=DEFAULT_BRANCH, help="the site branch")
-    asof.set_defaults(run=_asof)
+    asof.set_defaults(run=_asof, doing="reading the release history")
 
     start = commands.add_parser("init", help="create a new handbook repository in a folder")
     start.add_argument("folder", type=Path)
     start.add_argument("--organisation", default="Our company", help="the company's name")
-    start.set_defaults(run=_init)
+    start.set_defaults(run=_init, doing="writing the new handbook")
 
     upgrade = commands.add_parser(
         "upgrade",
@@ -208,14 +220,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--review", type=_date, default=None)
     new.add_argument("--status", choices=("draft", "active"), default="draft")
     new.add_argument("--standards", type=Path, default=Path("standards"))
-    new.set_defaults(run=_new)
+    new.set_defaults(run=_new, doing="adding the item")
 
     owners = commands.add_parser(
         "codeowners", help="write .github/CODEOWNERS from the owners in the standards"
     )
     owners.add_argument("standards", nargs="?", default="standards", type=Path)
     owners.add_argument("--out", type=Path, default=None, help="default: .github/CODEOWNERS")
-    owners.set_defaults(run=_codeowners)
+    owners.set_defaults(run=_codeowners, doing="writing CODEOWNERS")
 
     schema = commands.add_parser("schema", help="write the JSON Schema for editors")
     schema.add_argument(
@@ -230,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("standards"),
         help="the ids of this handbook are offered for completion (if the folder exists)",
     )
-    schema.set_defaults(run=_schema)
+    schema.set_defaults(run=_schema, doing="writing the schema")
 
     render = commands.add_parser(
         "render", help="write the generated Markdown pages to a folder, without MkDocs"
@@ -238,7 +250,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("out", type=Path)
     render.add_argument("--standards", type=Path, default=Path("standards"))
     render.add_argument("--templates", type=Path, default=None)
-    render.set_defaults(run=_render)
+    render.set_defaults(run=_render, doing="writing the pages")
 
     build = commands.add_parser("build", help="validate, then build the site with MkDocs")
     build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
@@ -247,12 +259,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--offline", action="store_true", help="a site that works opened from disk (file://)"
     )
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_build, doing="building the site")
 
     serve = commands.add_parser("serve", help="serve the site and rebuild on every YAML edit")
     serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, doing="serving the site")
     return parser
 
 
@@ -293,7 +305,7 @@ def _validate(args: argparse.Namespace) -> int:
     validation = validate(
         args.standards,
         today=args.today or dt.date.today(),
-        store=ParseStore(cache_folder(args.standards)),
+        store=user_store(args.standards),
     )
     sys.stdout.write(
         format_diagnostics(
@@ -396,7 +408,7 @@ def _pdf(args: argparse.Namespace) -> int:
             footer = html.unescape(title.group(1)).strip() if title else language
             written = print_pdf(page, args.out / name, footer, source_date())
         except PdfError as error:
-            print(f"handbook: {error}", file=sys.stderr)
+            print(f"handbook pdf: {error}", file=sys.stderr)
             return EXIT_FAILED
         print(f"wrote {written} ({written.stat().st_size:,} bytes)")
     return EXIT_OK
@@ -593,7 +605,7 @@ def _codeowners(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     out = args.out or args.standards.resolve().parent / LOCATION
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(made.text, encoding="utf-8")
+    write_whole(out, made.text)
     print(f"wrote {out}")
     return EXIT_OK
 
@@ -617,7 +629,7 @@ def _schema(args: argparse.Namespace) -> int:
     out = args.out or args.standards.resolve().parent / SCHEMA_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     target = out / SCHEMA_FILE
-    target.write_text(schema_text(handbook), encoding="utf-8")
+    write_whole(target, schema_text(handbook))
     print(f"wrote {target}")
     return EXIT_OK
 
@@ -626,8 +638,13 @@ def _render(args: argparse.Namespace) -> int:
     if args.templates is not None and not args.templates.is_dir():
         print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
         return EXIT_USAGE
+    from generator.collisions import CollisionError
+
     try:
         _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
+    except CollisionError as collision:
+        print(f"handbook render: {collision}", file=sys.stderr)
+        return EXIT_FAILED
     except InvalidHandbookError as invalid:
         validation = invalid.validation
         sys.stderr.write(
@@ -639,14 +656,15 @@ def _render(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
+    # Each file whole: a disk that fills up leaves every page either as it was or new.
     for path in rendered.pages:
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered.markdown(path), encoding="utf-8")
+        write_whole(target, rendered.markdown(path))
     for path, content in rendered.files.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        write_whole(target, content)
     print(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} files to {args.out}")
     return EXIT_OK
 
@@ -696,6 +714,13 @@ def _build(args: argparse.Namespace) -> int:
         )
     except (Abort, BuildError, ConfigurationError) as error:
         print(f"handbook: build failed, the previous site is unchanged: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileSystemError as problem:  # a full disk, a folder it may not write to …
+        print(
+            f"handbook build: build failed, the previous site is unchanged: "
+            f"{problem.path}: {problem.reason}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     index = site / "index.html"
     print(f"built {site}/ — open {index.resolve().as_uri()} or run `handbook serve`")

@@ -33,6 +33,7 @@ class Rule(StrEnum):
     FILE_TOO_LARGE = "file-too-large"
     FILE_OUTSIDE = "file-outside-standards"
     FILE_NAME_CLASH = "file-name-clash"
+    FILE_UNREADABLE = "file-unreadable"
     TAB_INDENT = "tab-indent"
     NESTING_TOO_DEEP = "nesting-too-deep"
     DUPLICATE_KEY = "duplicate-key"
@@ -46,6 +47,7 @@ class Rule(StrEnum):
     BAD_ID = "bad-id"
     BAD_DATE = "bad-date"
     BAD_HANDLE = "bad-handle"
+    RESERVED_ID = "reserved-id"
     NO_STANDARDS = "no-standards"
     MISSING_SETTINGS = "missing-settings"
     BAD_LANGUAGE = "bad-language"
@@ -105,6 +107,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.FILE_NAME_CLASH: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "File names differ only in case or accents"
     ),
+    Rule.FILE_UNREADABLE: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "File or folder cannot be read"
+    ),
     Rule.TAB_INDENT: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Tab used for indentation"),
     Rule.DUPLICATE_KEY: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Key written twice"),
     Rule.YAML_ALIAS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "YAML anchor or alias"),
@@ -122,6 +127,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.BAD_DATE: RuleInfo(Family.STRUCTURE, Severity.ERROR, "Malformed date"),
     Rule.BAD_HANDLE: RuleInfo(
         Family.STRUCTURE, Severity.ERROR, "Not a reviewer CODEOWNERS can name"
+    ),
+    Rule.RESERVED_ID: RuleInfo(
+        Family.STRUCTURE, Severity.ERROR, "Id is the name of a page the site makes itself"
     ),
     Rule.NO_STANDARDS: RuleInfo(Family.STRUCTURE, Severity.ERROR, "No standards found"),
     Rule.MISSING_SETTINGS: RuleInfo(

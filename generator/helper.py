@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -31,6 +30,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import NoReturn
 
+from generator import children
 from generator.lockedfolder import claim, remove_if_abandoned
 
 Job = tuple[str, Callable[[], bytes | Iterable[bytes]]]
@@ -43,14 +43,13 @@ _DIGEST = hashlib.sha256
 _PREFIX = "handbook-helper-"
 _DIGEST_SIZE = 32
 _CHUNK = 1 << 20
-_PR_SET_PDEATHSIG = 1
 WAIT_LIMIT = 900.0
 """Seconds the build waits for one result before it does the job itself (a helper that
 hangs must not hang the build)."""
 
 
 def can_fork() -> bool:
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+    return children.TIED and "fork" in multiprocessing.get_all_start_methods()
 
 
 def may_fork() -> bool:
@@ -77,16 +76,6 @@ def return_free_memory() -> None:
         return
 
 
-def end_with_parent() -> None:
-    """Linux sends this process SIGTERM when its parent ends, however it ends (a build
-    process killed alone, as `docker stop` may do, would otherwise leave its helper working)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
-    except (OSError, AttributeError):
-        return
-
-
 def private_folder() -> tuple[Path, int]:
     """A new folder for a build's working files, locked (`lockedfolder.claim`) for the life of
     the build and of its forks: the folder and the lock's descriptor. The folders of builds
@@ -107,11 +96,24 @@ class Helper:
         self.folder, self.claim = private_folder()
         self.process: BaseProcess | None = None
 
+    @classmethod
+    def started(cls, jobs: Sequence[Job]) -> Helper | None:
+        """A helper at work on `jobs`; None where the system gives no folder or process for
+        one (a full disk, a limit on processes): the build then does the jobs itself."""
+        try:
+            helper = cls(jobs)
+        except OSError:
+            return None
+        try:
+            helper.start()
+        except OSError:
+            helper.stop()
+            return None
+        return helper
+
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
-        self.process = context.Process(
-            target=_work, args=(self.jobs, self.folder, os.getpid()), daemon=True
-        )
+        self.process = context.Process(target=_work, args=(self.jobs, self.folder), daemon=True)
         self.process.start()
 
     def _done(self, name: str) -> Path | None:
@@ -187,15 +189,13 @@ class Helper:
             self.claim = -1
 
 
-def _work(jobs: Sequence[Job], folder: Path, parent: int) -> None:
+def _work(jobs: Sequence[Job], folder: Path) -> None:
     """In the helper: each job in order, each result written whole (a temporary name, then
     renamed), followed by its digest. Its temporary files (openpyxl writes some) go into its
     folder, which it removes itself if the build ends first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    # Also what the build's end sends (`children`): the folder goes with the helper.
     signal.signal(signal.SIGTERM, lambda number, frame: _abandon(folder))
-    end_with_parent()
-    if os.getppid() != parent:  # the build ended before the line above took effect
-        _abandon(folder)
     tempfile.tempdir = str(folder)
     try:
         for index, (_, job) in enumerate(jobs):

@@ -9,9 +9,11 @@ one mistake is one report.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from generator import collector
 from generator.diagnostics import Diagnostic, Rule, shown, sorted_diagnostics
 from generator.explain import explain, unknown_field
 from generator.filecache import FileCache
+from generator.filesystem import printable
 from generator.index import EMPTY, Index, index_items, merge
 from generator.model import (
     ITEM_SECTIONS,
@@ -79,45 +82,82 @@ class LoadResult:
     sources: Mapping[str, str]
 
 
-def discover(standards: Path) -> list[Path]:
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def is_standards_file(name: str) -> bool:
+    """Whether a file of this name is one of the standards: `.yml` or `.yaml` in any case
+    (`NORMS.YML`, as some tools save it), and not hidden (an editor's or `write_whole`'s
+    scratch file, `.git`)."""
+    return name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
+
+
+class Discovery(NamedTuple):
+    files: list[Path]
+    """The standards' files and the links among them, in a stable order."""
+    unlisted: list[tuple[Path, OSError]]
+    """Folders that could not be listed, and why: the files in them are unknown."""
+
+
+def discover(standards: Path) -> Discovery:
     """Every YAML file below `standards`, in a stable order; hidden folders are skipped.
 
     Symbolic links are listed like files, never followed into folders (no cycles, no walk
     out of the repository); `_refused_file` then decides whether one may be read."""
     found: list[Path] = []
-    for folder, folders, files in os.walk(standards, followlinks=False):
+    unlisted: list[tuple[Path, OSError]] = []
+
+    def cannot_list(error: OSError) -> None:
+        unlisted.append((Path(error.filename) if error.filename else standards, error))
+
+    for folder, folders, files in os.walk(standards, followlinks=False, onerror=cannot_list):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         base = Path(folder)
-        found.extend(
-            base / name
-            for name in files
-            if name.endswith((".yml", ".yaml")) and not name.startswith(".")
-        )
+        found.extend(base / name for name in files if is_standards_file(name))
         # A linked folder is not walked: say so if it holds the standards' files elsewhere.
         found.extend(
             base / name
             for name in folders
-            if (base / name).is_symlink() and not _inside(base / name, standards)
+            if (base / name).is_symlink() and not _surely_inside(base / name, standards)
         )
-    return sorted(found, key=lambda p: p.relative_to(standards).as_posix())
+    return Discovery(sorted(found, key=lambda p: p.relative_to(standards).as_posix()), unlisted)
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
+    """Whether `path`, its links followed, is in `folder`; raises where they cannot be
+    followed (a loop of links)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except RuntimeError as loop:  # Python 3.11 says a loop of links so
+        raise OSError(errno.ELOOP, str(loop), str(path)) from None
+
+
+def _surely_inside(path: Path, folder: Path) -> bool:
+    """`_inside`, where a link that cannot be followed is not (`_refused_file` says why)."""
+    try:
+        return _inside(path, folder)
+    except OSError:
+        return False
 
 
 def _refused_file(path: Path, standards: Path, display: str) -> Diagnostic | None:
     """A link may point anywhere on the machine that builds the site (`/etc/passwd`,
-    `~/.ssh/…`, `/dev/zero`): only a regular file inside the standards folder is read."""
-    if path.is_symlink() and not _inside(path, standards):
-        return Diagnostic(
-            Rule.FILE_OUTSIDE,
-            Location(display, 1, 1),
-            f"`{display}` is a link to `{path.readlink()}`, outside the standards folder; "
-            "it was not read",
-            "Copy the file into the standards folder instead of linking to it.",
-        )
-    if not path.is_file():
+    `~/.ssh/…`, `/dev/zero`): only a regular file inside the standards folder is read. A link
+    that leads nowhere or in a circle, and a file the system will not let us read, are said
+    as such."""
+    try:
+        if path.is_symlink() and not _inside(path, standards):
+            return Diagnostic(
+                Rule.FILE_OUTSIDE,
+                Location(display, 1, 1),
+                f"`{display}` is a link to `{printable(path.readlink())}`, outside the "
+                "standards folder; it was not read",
+                "Copy the file into the standards folder instead of linking to it.",
+            )
+        mode = path.stat().st_mode
+    except OSError as error:
+        return _unreadable(path, display, error)
+    if not stat.S_ISREG(mode):
         return Diagnostic(
             Rule.FILE_OUTSIDE,
             Location(display, 1, 1),
@@ -126,6 +166,57 @@ def _refused_file(path: Path, standards: Path, display: str) -> Diagnostic | Non
             "Keep only ordinary `.yml` files in the standards folder.",
         )
     return None
+
+
+def _unreadable(path: Path, display: str, error: OSError, *, folder: bool = False) -> Diagnostic:
+    """Why the system would not give us a file (or a folder's list of files), in a policy
+    owner's words."""
+    what = "the folder" if folder else "the file"
+    unread = "the files in it were not read" if folder else "it was not read"
+    if error.errno == errno.ELOOP:
+        message = f"`{display}` is a link that leads back to itself (a loop of links); {unread}"
+        hint = "Replace the link by the file it should lead to, or remove it."
+    elif error.errno == errno.ENOENT and (target := _link_target(path)) is not None:
+        message = f"`{display}` is a link to `{target}`, which does not exist; {unread}"
+        hint = "Remove the link, or restore what it leads to."
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        message = f"{what} `{display}` may not be read (permission denied); {unread}"
+        hint = (
+            f"Let the user who runs `handbook` read {what} "
+            f"(`chmod a+r{'x' if folder else ''} …`), or move it out of the standards folder."
+        )
+    else:
+        message = f"{what} `{display}` cannot be read ({error.strerror or error}); {unread}"
+        hint = f"Check {what} and the disk it is on, or move it out of the standards folder."
+    return Diagnostic(Rule.FILE_UNREADABLE, Location(display, 1, 1), message, hint)
+
+
+def _link_target(path: Path) -> str | None:
+    try:
+        return printable(path.readlink())
+    except OSError:  # not a link
+        return None
+
+
+def _names_not_utf8(paths: list[Path], displays: list[str]) -> list[Diagnostic]:
+    """A file name that is not UTF-8 is shown with its bytes escaped (`caf\\xe9.yml`); Git
+    hosts, editors and other systems show it garbled or refuse it."""
+    problems = []
+    for path, display in zip(paths, displays, strict=True):
+        name = os.fsencode(path)
+        try:
+            name.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(
+                Diagnostic(
+                    Rule.FILE_ENCODING,
+                    Location(display, 1, 1),
+                    f"the name of `{display}` is not UTF-8 (byte 0x{name[error.start]:02X})",
+                    "Rename the file with a name in UTF-8 (letters, digits and hyphens are "
+                    "safest).",
+                )
+            )
+    return problems
 
 
 def _name_clashes(displays: list[str]) -> list[Diagnostic]:
@@ -160,7 +251,7 @@ def read_settings(standards: Path) -> Settings | None:
     its order, with a `handbook:` section), without parsing and validating every item: the
     build asks for the languages before it builds. None if they cannot be read so; the build
     then reports why."""
-    for path in discover(standards) if standards.is_dir() else []:
+    for path in discover(standards).files if standards.is_dir() else []:
         if _refused_file(path, standards, path.name) is not None:
             continue
         try:
@@ -198,8 +289,15 @@ def load_handbook(
     """
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
-    files = discover(standards) if standards.is_dir() else []
+    root = label if label is not None else printable(standards.as_posix())
+    files, unlisted = discover(standards) if standards.is_dir() else Discovery([], [])
+    problems.extend(
+        _unreadable(folder, _display(root, folder, standards), error, folder=True)
+        for folder, error in unlisted
+    )
     if not files:
+        if problems:  # the folder is there, but cannot be listed
+            return LoadResult(None, problems, sources)
         problems.append(
             Diagnostic(
                 Rule.NO_STANDARDS,
@@ -212,9 +310,9 @@ def load_handbook(
         return LoadResult(None, problems, sources)
 
     assembly = _Assembly()
-    root = label if label is not None else standards.as_posix()
-    displays = [f"{root}/{path.relative_to(standards).as_posix()}" for path in files]
+    displays = [_display(root, path, standards) for path in files]
     problems.extend(_name_clashes(displays))
+    problems.extend(_names_not_utf8(files, displays))
     seen: list[str] = []
     with collector.paused():
         # Each file's bytes are read, digested and decoded first (and let go), so that another
@@ -296,19 +394,29 @@ def load_handbook(
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
 
 
+def _display(root: str, path: Path, standards: Path) -> str:
+    """How reports name a file: below the standards' label, as a terminal can show it."""
+    relative = path.relative_to(standards).as_posix()
+    return root if relative == "." else f"{root}/{printable(relative)}"
+
+
 def _read_bytes(path: Path, display: str, problems: list[Diagnostic]) -> bytes | None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        problems.append(
-            Diagnostic(
-                Rule.FILE_TOO_LARGE,
-                Location(display, 1, 1),
-                f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                "Split the standards into several files (for example one per value).",
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(
+                Diagnostic(
+                    Rule.FILE_TOO_LARGE,
+                    Location(display, 1, 1),
+                    f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    "Split the standards into several files (for example one per value).",
+                )
             )
-        )
+            return None
+        return path.read_bytes()
+    except OSError as error:  # a disk error, or the file changed since it was listed
+        problems.append(_unreadable(path, display, error))
         return None
-    return path.read_bytes()
 
 
 def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:

@@ -422,6 +422,12 @@ TAXONOMY_SECTIONS = (
     "methods",
 )
 ITEM_SECTIONS = ("values", "norms", "parameters")
+TERMS_WITH_PAGES = ("channels", "categories", "roles")
+"""The taxonomy sections whose terms each have a page (`channels/phone.md`), in the folder of
+the section's own page (`channels/index.md`, every moment of truth)."""
+SITE_PAGE_NAMES = frozenset({"index"})
+"""Names the site gives its own pages in such a folder: a term with one of them as its id would
+take that page's place (MkDocs serves `channels/index.md` at `channels/`)."""
 SECTION_NOUN = {  # one of a section, as messages name it
     "channels": "channel",
     "categories": "category",

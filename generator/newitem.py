@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.filesystem import write_whole
 from generator.model import Handbook, Settings
 from generator.pipeline import validate
 
@@ -273,7 +274,7 @@ def add(standards: Path, kind: str, fields: Mapping[str, object], *, today: dt.d
         original_text = original
     updated, line = insert(original_text, SECTIONS[kind], entry_text(item_id, kind, fields))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, encoding="utf-8")
+    write_whole(path, updated)  # a full disk leaves the file as it was, not cut short
     after = validate(standards, today=today)
     known = {(d.rule, d.location, d.message) for d in before.diagnostics}
     new = [d for d in after.diagnostics if (d.rule, d.location, d.message) not in known]
@@ -282,7 +283,7 @@ def add(standards: Path, kind: str, fields: Mapping[str, object], *, today: dt.d
         if original is None:
             path.unlink()
         else:
-            path.write_text(original, encoding="utf-8")
+            write_whole(path, original)
         raise NewItemError(f"{item_id} was not written", blocking, after.loaded.sources)
     return Written(item_id, path, line, _untranslated(fields, Languages.of(handbook.settings)))
 

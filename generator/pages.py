@@ -792,6 +792,13 @@ def site_url(path: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
+def site_file(path: str, directory_urls: bool) -> str:
+    """The file of the built site the page of the Markdown file `path` is written to
+    (`values/val-001.md` to `values/val-001/index.html`)."""
+    url = site_url(path, directory_urls)
+    return url.removeprefix("./") + "index.html" if url.endswith("/") else url
+
+
 def root_prefix(page: str, directory_urls: bool) -> str:
     """The way up from the page of the Markdown file `page` to the site's root (`../../` from
     `channels/phone/`), or `./` at the root itself."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -26,7 +25,8 @@ from typing import BinaryIO
 
 from generator import diagnostics, yamlerrors, yamlgaps, yamlsource
 from generator.diagnostics import Diagnostic, Rule
-from generator.helper import end_with_parent, may_fork
+from generator.filesystem import write_whole
+from generator.helper import may_fork
 from generator.model import Location
 from generator.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
 
@@ -46,12 +46,22 @@ def _fingerprint() -> bytes:
 _READER = _fingerprint()
 
 
-def cache_folder(standards: Path) -> Path:
+def cache_folder(standards: Path) -> Path | None:
     """Where the parsed files of one standards folder are kept: the user's cache
-    (`$XDG_CACHE_HOME`, else `~/.cache`), one folder per standards folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    name = hashlib.sha256(str(standards.resolve()).encode("utf-8")).hexdigest()[:16]
-    return Path(base) / "service-handbook" / name
+    (`$XDG_CACHE_HOME`, else `~/.cache`), one folder per standards folder; None where there
+    is none (no home folder), and then nothing is kept."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        where = os.fsencode(standards.resolve())
+    except (OSError, RuntimeError):  # no home folder; a loop of links on the way
+        return None
+    return Path(base) / "service-handbook" / hashlib.sha256(where).hexdigest()[:16]
+
+
+def user_store(standards: Path) -> ParseStore | None:
+    """The store in the user's cache for `standards`, if the user has a cache folder."""
+    folder = cache_folder(standards)
+    return ParseStore(folder) if folder is not None else None
 
 
 AHEAD_CHARACTERS = 1 << 20
@@ -71,7 +81,8 @@ class ParseStore:
         self._helper: _Helper | None = None
 
     def _entry(self, file: str, digest: bytes) -> Path:
-        key = hashlib.sha256(_READER + file.encode("utf-8") + b"\0" + digest).hexdigest()
+        name = file.encode("utf-8", "surrogateescape")  # any name the system gave
+        key = hashlib.sha256(_READER + name + b"\0" + digest).hexdigest()
         return self.folder / f"{key}{_SUFFIX}"
 
     def parse(self, text: str, file: str, digest: bytes) -> ParsedYaml:
@@ -96,7 +107,7 @@ class ParseStore:
         is missing itself."""
         if self._helper is not None or not may_fork():
             return
-        missing = [(t, f, d) for t, f, d in files if not self._entry(f, d).exists()]
+        missing = [(t, f, d) for t, f, d in files if not _stored(self._entry(f, d))]
         total = sum(len(text) for text, _, _ in missing)
         if total < AHEAD_CHARACTERS:
             return
@@ -108,7 +119,10 @@ class ParseStore:
             kept += len(text)
         theirs = [(text, self._entry(file, digest), file) for text, file, digest in missing[split:]]
         if theirs:
-            self._helper = _Helper.start(theirs, self._parse)
+            try:
+                self._helper = _Helper.start(theirs, self._parse)
+            except OSError:  # no process or pipe to be had: this one parses everything
+                self._helper = None
 
     def finish(self) -> None:
         """Wait for the other process to end, if one was started."""
@@ -117,12 +131,14 @@ class ParseStore:
             self._helper = None
 
     def prune(self) -> None:
-        """Delete the entries this run did not use: earlier versions of files, removed files."""
-        if not self.folder.is_dir():
+        """Delete the entries this run did not use: earlier versions of files, removed files.
+        A cache that cannot be listed or changed is left as it is."""
+        try:
+            for entry in self.folder.glob(f"*{_SUFFIX}"):
+                if entry.name not in self._used:
+                    entry.unlink(missing_ok=True)
+        except OSError:
             return
-        for entry in self.folder.glob(f"*{_SUFFIX}"):
-            if entry.name not in self._used:
-                entry.unlink(missing_ok=True)
 
 
 class _Helper:
@@ -139,18 +155,15 @@ class _Helper:
         cls, work: Sequence[tuple[str, Path, str]], parse: Callable[[str, str], ParsedYaml]
     ) -> _Helper:
         read_end, write_end = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
+        pid = os.fork()  # ends with this process, however it ends (`children`)
         if pid == 0:  # the forked process: parse, store, say so; end without cleaning up
             status = 1
             try:
                 os.close(read_end)
-                end_with_parent()
-                if os.getppid() == parent:  # else it ended before the line above took effect
-                    for text, entry, file in work:
-                        _write(entry, parse(text, file))
-                        os.write(write_end, entry.name.encode("ascii") + b"\n")
-                    status = 0
+                for text, entry, file in work:
+                    _write(entry, parse(text, file))
+                    os.write(write_end, entry.name.encode("ascii") + b"\n")
+                status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
@@ -169,6 +182,13 @@ class _Helper:
     def end(self) -> None:
         self.news.close()
         os.waitpid(self.pid, 0)
+
+
+def _stored(entry: Path) -> bool:
+    try:
+        return entry.exists()
+    except OSError:  # a cache folder that may not be looked into holds nothing for this run
+        return False
 
 
 def _read(entry: Path, text: str, file: str) -> ParsedYaml | None:
@@ -205,8 +225,6 @@ def _write(entry: Path, parsed: ParsedYaml) -> None:
     )
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as scratch:
-            scratch.write(hashlib.sha256(payload).digest() + payload)
-        Path(scratch.name).replace(entry)
+        write_whole(entry, hashlib.sha256(payload).digest() + payload)
     except OSError:
-        pass  # a cache that cannot be written only makes the next run slower
+        pass  # a cache that cannot be written (a full disk …) only makes the next run slower

@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.filesystem import FileSystemError, write_whole
+
 CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = (
     # Without the background-networking flags Chromium keeps trying hosts this machine cannot
@@ -147,14 +149,14 @@ def print_pdfs(
                     )
                     tab.close()
                     out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_bytes(printed if created is None else dated(printed, created))
+                    write_whole(out, printed if created is None else dated(printed, created))
                     written.append(out)
             finally:
                 browser.close()
     except Error as error:
         raise PdfError(str(error)) from None
     except OSError as error:
-        raise PdfError(f"{error.filename or ''}: {error.strerror or error}") from None
+        raise PdfError(str(FileSystemError.of("printing the PDF", error))) from None
     return written
 
 

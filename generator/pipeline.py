@@ -13,6 +13,7 @@ from generator.check import check
 from generator.codeowners import LOCATION, codeowners
 from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
 from generator.filecache import FileCache
+from generator.filesystem import doing
 from generator.load import LoadedFile, LoadResult, load_handbook
 from generator.model import Handbook, Location
 from generator.parsecache import ParseStore
@@ -74,8 +75,9 @@ def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]
     expected = codeowners(handbook, standards.resolve().name)
     if expected.problems:
         return list(expected.problems)
-    if written.read_text(encoding="utf-8") == expected.text:
-        return []
+    with doing("reading CODEOWNERS"):
+        if written.read_bytes() == expected.text.encode("utf-8"):  # whatever its encoding
+            return []
     return [
         Diagnostic(
             Rule.CODEOWNERS_OUTDATED,

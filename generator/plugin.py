@@ -28,7 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -37,6 +37,7 @@ from generator import blockfile
 from generator.auditpages import exports
 from generator.blockfile import BlockFile
 from generator.changespage import PRINT_PAGE
+from generator.collisions import CollisionError, collisions
 from generator.deferred import Deferred
 from generator.diagnostics import Diagnostic, Rule, Severity, printable
 from generator.filecache import FileCache
@@ -47,7 +48,7 @@ from generator.load import LoadedFile, load_handbook
 from generator.mdtext import css_string
 from generator.model import Handbook
 from generator.pages import site_url
-from generator.parsecache import ParseStore, cache_folder
+from generator.parsecache import user_store
 from generator.pipeline import InvalidHandbookError, build_pages
 from generator.releases import (
     DEFAULT_BRANCH,
@@ -224,7 +225,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # Only `mkdocs serve` validates again; a single build need not keep every file,
                 # and parses as `handbook validate` does: on both cores, keeping what it parsed.
                 cache=self.files if self.command == "serve" else None,
-                store=ParseStore(cache_folder(standards)) if self.command != "serve" else None,
+                store=user_store(standards) if self.command != "serve" else None,
                 directory_urls=self.directory_urls,
                 later_exports=True,
                 validated=self._start_exports_helper,
@@ -237,6 +238,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files=invalid.validation.file_count,
             )
             raise PluginError(f"The handbook's standards have errors:\n\n{report}") from None
+        except CollisionError as collision:
+            raise PluginError(str(collision)) from None
         _log_warnings(validation.diagnostics)
         self.rendered = rendered
         if rendered.later is not None:
@@ -283,9 +286,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         needs the model alone, and forked before the pages are rendered it starts smaller."""
         self._stop_helpers()
         if self._use_helpers():
-            self.exports_helper = Helper(list(exports(handbook, language, build_date()).items()))
-            self.exports_helper.start()
-            self.helpers.append(self.exports_helper)
+            jobs = list(exports(handbook, language, build_date()).items())
+            self.exports_helper = Helper.started(jobs)
+            self.helpers.extend([self.exports_helper] if self.exports_helper else [])
 
     def _start_helpers(self, rendered: Rendered) -> None:
         """One helper makes the large exports, another the HTML blocks of the pages MkDocs
@@ -297,9 +300,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             rendered.later.sizer = self.exports_helper.size
         late = rendered.last_pages(HELPER_SHARE)
         if late:
-            self.blocks_helper = Helper([(path, _blocks_job(rendered, path)) for path in late])
-            self.blocks_helper.start()
-            self.helpers.append(self.blocks_helper)
+            self.blocks_helper = Helper.started([(p, _blocks_job(rendered, p)) for p in late])
+            self.helpers.extend([self.blocks_helper] if self.blocks_helper else [])
 
     def _stop_helpers(self) -> None:
         for helper in self.helpers:
@@ -313,6 +315,37 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.deferred.forget()
+        self._refuse_collisions(config)
+
+    def _refuse_collisions(self, config: MkDocsConfig) -> None:
+        """A hand-written file where the handbook writes one stops the build here, the last
+        event before MkDocs empties the site folder: the site built before stays as it was
+        (two generated pages in one place were refused while rendering)."""
+        assert self.rendered is not None
+        generated = [
+            File.generated(config, path, content="")
+            for path in (*self.rendered.pages, *self.rendered.files, SEARCH_WORKER)
+        ]
+        hand_written = [
+            file
+            for file in self._hand_written_in_language(get_files(config), config)
+            if not file.inclusion.is_excluded()
+        ]
+        base = self._path(config, "")
+        ours = {file.dest_uri: f"the generated {file.src_uri}" for file in generated}
+        found = [
+            collision
+            for collision in collisions(
+                [
+                    *((file.dest_uri, _source(file, base)) for file in hand_written),
+                    *ours.items(),
+                ]
+            )
+            if any(source in ours.values() for source in collision.sources)
+        ]
+        if found:
+            fix = "Rename or remove the hand-written file: the handbook makes that page itself."
+            raise PluginError(str(CollisionError(found, fix)))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helpers()
@@ -359,11 +392,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
         files = self._hand_written_in_language(files, config)
         for path, markdown in self.rendered.pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                raise PluginError(
-                    f"docs/{path} is also generated from the standards; rename or remove it"
-                )
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
                 if path in self.rendered.unlisted
@@ -697,6 +725,14 @@ def _directory_urls(config: MkDocsConfig) -> bool:
 
 def _blocks_job(rendered: Rendered, path: str) -> Callable[[], Iterator[bytes]]:
     return lambda: blockfile.chunks(rendered.blocks[path])
+
+
+def _source(file: File, base: Path) -> str:
+    """A hand-written file as its author knows it: `docs/about.md`, `docs/ru/about.md`."""
+    if file.abs_src_path is None:
+        return file.src_uri
+    path = Path(file.abs_src_path)
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
 
 
 def _material_worker(config: MkDocsConfig) -> str | None:

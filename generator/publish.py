@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
+from generator import children
 from generator.diagnostics import Diagnostic, Rule, has_errors
 from generator.diff import Changes, diff
 from generator.load import load_handbook
@@ -373,8 +374,16 @@ def _reset_branch(repo: Path, branch: str, head: str | None) -> None:
 
 
 def _run(command: list[str], cwd: Path, environment: dict[str, str], failure: str) -> None:
+    """Run mike (or a script of its library): it ends with the release, however the release
+    ends, rather than go on writing to the scratch branch the next release starts from."""
     result = subprocess.run(
-        command, cwd=cwd, env=environment, capture_output=True, text=True, check=False
+        command,
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=children.end_with_parent,
     )
     if result.returncode != 0:
         raise PublishError(failure, result.stdout + result.stderr)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.filesystem import doing
 from generator.model import Handbook
 from generator.programs import MissingProgramError, require_git
 
@@ -158,15 +159,30 @@ def in_force(history: list[Release], day: dt.date) -> Release | None:
 
 
 def extract_standards(repo: Path, commit: str, standards: str, into: Path) -> Path:
-    """The standards folder as it was at `commit`, written under `into`."""
+    """The standards folder as it was at `commit`, written under `into`, so that loading it
+    reads (and refuses) what loading the work tree did: its links are made again as they
+    were, and `load.py` decides about each, as it does in the work tree; a link is made, not
+    followed, so nothing outside `into` is read or written here."""
     archive = git(repo, "archive", "--format=tar", commit, "--", standards, binary=True)
     assert isinstance(archive, bytes)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+    with (
+        doing(f"unpacking the standards of {commit}", into),
+        tarfile.open(fileobj=io.BytesIO(archive)) as tar,
+    ):
         for member in tar.getmembers():
             path = PurePosixPath(member.name)
-            if member.issym() or member.islnk() or path.is_absolute() or ".." in path.parts:
-                continue  # a release never needs links or paths outside the folder
-            tar.extract(member, into, filter="data")
+            if member.islnk() or path.is_absolute() or ".." in path.parts:
+                continue  # git archives neither; a path outside the folder is never needed
+            if member.issym():
+                link = into / path
+                if link.parent.resolve().is_relative_to(into.resolve()):  # see below
+                    link.parent.mkdir(parents=True, exist_ok=True)
+                    link.symlink_to(member.linkname)
+                continue
+            try:
+                tar.extract(member, into, filter="data")
+            except tarfile.FilterError:
+                continue  # a path through one of the links above, out of `into` (not from git)
     return into / standards
 
 

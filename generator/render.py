@@ -47,11 +47,20 @@ from generator.auditpages import (
 )
 from generator.blockfile import copy_bytes
 from generator.changespage import changes_nav, plan_changes, plan_print, print_value_page
+from generator.collisions import CollisionError, collisions
 from generator.diagnostics import Diagnostic
 from generator.exports import manifest_json
 from generator.i18n import translations
 from generator.model import Handbook, Parameter
-from generator.pages import NavEntry, NormView, Page, Planner, root_prefix, site_url
+from generator.pages import (
+    NavEntry,
+    NormView,
+    Page,
+    Planner,
+    root_prefix,
+    site_file,
+    site_url,
+)
 from generator.releases import ReleaseContext
 from generator.trace import link
 
@@ -428,6 +437,7 @@ def render_handbook(
         ),
         *plan_print(planner, history, published, today),
     ]
+    _refuse_collisions(plan, files, directory_urls)
     documents = _documents(planner, plan) if pdf else {}
     pages: dict[str, str] = {}
     blocks: dict[str, Sequence[Block]] = {}
@@ -470,6 +480,21 @@ def render_handbook(
         unlisted=frozenset(page.path for page in plan if not page.listed),
         documents=documents,
     )
+
+
+def _refuse_collisions(
+    plan: Sequence[Page], files: Mapping[str, bytes], directory_urls: bool
+) -> None:
+    """Two pages of the plan at one address would leave one of them unpublished, without a
+    word (`validate` refuses the ids that would do it: `reserved-id`)."""
+    found = collisions(
+        [
+            *((site_file(page.path, directory_urls), f"the page {page.path}") for page in plan),
+            *((path, f"the file {path}") for path in files),
+        ]
+    )
+    if found:
+        raise CollisionError(found, "Each page the handbook makes needs a place of its own.")
 
 
 def _documents(planner: Planner, plan: Sequence[Page]) -> dict[str, tuple[str, ...]]:

@@ -19,7 +19,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
-from generator.helper import NO_HELPERS_VARIABLE
+from generator.filesystem import doing
+from generator.helper import NO_HELPERS_VARIABLE, can_fork
 from generator.lockedfolder import claim as claim_folder
 from generator.lockedfolder import remove_if_abandoned
 from generator.plugin import LANGUAGE_VARIABLE
@@ -59,6 +60,16 @@ def build_site(
     target = Path(site_dir) if site_dir is not None else None
     if target is None:
         target = Path(load_config(config_file=str(config_file)).site_dir)
+    # Whatever the system refuses (a full disk, a folder it may not write), the site in place
+    # is untouched until `replace_directory`: the build fails with one line that says so.
+    with doing("building the site", target):
+        _build_beside(config_file, target, strict, languages, offline)
+    return target
+
+
+def _build_beside(
+    config_file: Path, target: Path, strict: bool, languages: tuple[str, ...], offline: bool
+) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -79,7 +90,6 @@ def build_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(claim)
-    return target
 
 
 def remove_abandoned_staging(target: Path) -> None:
@@ -102,11 +112,13 @@ def _build_languages(
     """Each language is a separate MkDocs build, so they run side by side, one process per
     core: four languages take about twice one language's time on two cores, not four times."""
     workers = max(1, min(len(languages), os.cpu_count() or 1))
-    if workers == 1:
+    if workers == 1 or not can_fork():  # a worker must end with the build (`children`)
         for language in languages:
             _build_one(config_file, staging / language, strict, language, offline)
         return
-    # Forked, so that workers log like the parent; stopping them is the parent's job.
+    # Forked, so that workers log like the parent; stopping them is the parent's job, and
+    # killed outright it cannot: then each ends with it (`children`), and with the last of
+    # them the staging folder's lock.
     spare = (os.cpu_count() or 1) - workers
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -143,11 +155,10 @@ def _build_languages(
 
 
 def _worker_signals(helpers: bool) -> None:
-    """A worker ends at once on SIGTERM and leaves Ctrl-C to the parent, which stops every
-    worker and then removes the staging folder (`_build_languages`). Without cores to spare
-    beyond one per worker, a worker builds without helper processes (helper.py): languages
-    side by side already keep every core busy."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """A worker ends at once on SIGTERM (`children`) and leaves Ctrl-C to the parent, which
+    stops every worker and then removes the staging folder (`_build_languages`). Without cores
+    to spare beyond one per worker, a worker builds without helper processes (helper.py):
+    languages side by side already keep every core busy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not helpers:
         os.environ[NO_HELPERS_VARIABLE] = "1"
@@ -221,7 +232,11 @@ def replace_directory(new: Path, target: Path) -> None:
     # but never half-written.
     old = new.with_name(new.name + "-old")
     target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except BaseException:
+        old.rename(target)  # the previous site goes back where it was
+        raise
     old.rename(new)
 
 

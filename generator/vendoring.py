@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from importlib.metadata import distribution
 from pathlib import Path, PurePosixPath
 
+from generator.filesystem import write_whole
+
 DISTRIBUTION = "service-handbook"
 PACKAGE = Path(__file__).parent
 DEPENDENCIES = PACKAGE / "dependencies.lock"
@@ -162,14 +164,15 @@ def write_install(target: Path) -> list[Path]:
     wheel = generator_wheel()
     vendor = target / VENDOR
     vendor.mkdir(parents=True, exist_ok=True)
+    written = vendor / wheel.name
+    if not written.is_file() or written.read_bytes() != wheel.content:
+        write_whole(written, wheel.content)
+    requirements = target / REQUIREMENTS
+    write_whole(requirements, requirements_text(wheel))
+    # Only once the new wheel and its pins are in place: a full disk leaves the old pair.
     for old in vendor.glob("service_handbook-*.whl"):
         if _WHEEL_NAME.fullmatch(old.name) and old.name != wheel.name:
             old.unlink()
-    written = vendor / wheel.name
-    if not written.is_file() or written.read_bytes() != wheel.content:
-        written.write_bytes(wheel.content)
-    requirements = target / REQUIREMENTS
-    requirements.write_text(requirements_text(wheel), encoding="utf-8")
     return [written, requirements]
 
 

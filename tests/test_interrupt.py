@@ -12,10 +12,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from benchmarks import synthetic
 from tests.conftest import ROOT, git, init_repository
 
 pytestmark = pytest.mark.slow
@@ -127,6 +129,115 @@ def test_sigterm_to_the_build_alone_stops_its_workers_too(sites: dict[str, objec
     assert list(project.glob(".site.building-*")) == []
 
 
+def _process(pid: int) -> tuple[bytes, str] | None:
+    """A live process's state and command line; None once it has ended (a zombie, which runs
+    nothing and holds nothing, has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return None
+    return None if state == b"Z" else (state, command.decode("utf-8", "ignore"))
+
+
+def _tree(root: int) -> dict[int, str]:
+    """`root` and every live process it descends from it, with their command lines. Chromium
+    runs in a process group of its own: only the tree finds it."""
+    found: dict[int, str] = {}
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        alive = _process(pid)
+        if alive is None or pid in found:
+            continue
+        found[pid] = alive[1]
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                pending.extend(int(child) for child in task.read_text(encoding="ascii").split())
+            except OSError:
+                continue
+    return found
+
+
+def _left_behind(processes: dict[int, str], seconds: float = 5.0) -> dict[int, str]:
+    """Which of `processes` are still alive after `seconds` (none: as soon as none is)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = {pid: command for pid, command in processes.items() if _process(pid)}
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
+def _kill_alone(process: subprocess.Popen[bytes], until: Callable[[dict[int, str]], bool]) -> None:
+    """SIGKILL to `process` alone once its tree is as `until` wants it, then no process of
+    that tree may outlive it by more than a few seconds."""
+    deadline = time.monotonic() + 300
+    while not until(tree := _tree(process.pid)):
+        assert process.poll() is None, "it ended before it got that far"
+        assert time.monotonic() < deadline, "it never got that far"
+        time.sleep(0.01)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert _left_behind(tree) == {}
+    finally:
+        for pid in _left_behind(tree, 0):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic handbook large enough that its build runs for seconds, its parsing is
+    shared with a forked process and its pages with helper processes."""
+    return synthetic.write(tmp_path_factory.mktemp("large") / "handbook", norms=500)
+
+
+@pytest.mark.parametrize("languages", [("en",), ("en", "ru")], ids=["helpers", "languages"])
+def test_a_build_killed_alone_leaves_no_process_and_no_lock_behind(
+    large: Path, languages: tuple[str, ...], tmp_path: Path
+) -> None:
+    """SIGKILL to the build process alone (the OOM killer, `docker stop` after its grace
+    period) gives it no chance to stop what it forked: the language workers, the helpers and
+    the parsing process end with it all the same, and with them the staging folder's lock, so
+    the next build removes the folder and succeeds."""
+    project = tmp_path / "handbook"
+    shutil.copytree(large, project)
+    settings = project / "standards" / "handbook.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "handbook:\n", f"handbook:\n  languages: [{', '.join(languages)}]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    # A cache of its own: the first build parses, and shares the parsing with a fork.
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=project,
+        env={**os.environ, **EPOCH, **cache, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Killed once it has forked: its language workers, or its parsing process and helpers.
+    _kill_alone(process, lambda tree: len(tree) > len(languages))
+    abandoned = list(project.glob(".site.building-*"))
+    assert abandoned, "the build was killed before it made its staging folder"
+    again = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=project,
+        env={**os.environ, **EPOCH, **cache, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert list(project.glob(".site.building-*")) == []
+    assert (project / "site" / "index.html").is_file()
+
+
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small handbook in two languages, committed, with 1.0 released."""
@@ -187,3 +298,25 @@ def test_a_stopped_release_leaves_the_site_branch_as_it_was_or_fully_released(
     assert _published(repository, f"{version}.1") == [True, True]
     branches = git(repository, "branch", "--list", "handbook-release/*").split()
     assert branches == []
+
+
+RELEASE_MOMENTS: dict[str, Callable[[dict[int, str]], bool]] = {
+    # mike's build has forked a helper (two processes run `mike deploy`): most of it to come
+    "mike-building": lambda tree: sum("mike" in command for command in tree.values()) > 1,
+    # Chromium prints the PDF, under Playwright's driver, under mike's build
+    "chromium-printing": lambda tree: any("chromium" in command for command in tree.values()),
+}
+
+
+@pytest.mark.parametrize("moment", sorted(RELEASE_MOMENTS))
+def test_a_release_killed_alone_leaves_no_process_behind(repository: Path, moment: str) -> None:
+    """mike, run by the release, ends with it, and so does what mike's build started (its
+    helpers, Playwright's driver and the Chromium that prints the PDF): nothing goes on
+    writing to the scratch branch that the next release starts again from."""
+    before = git(repository, "rev-parse", "gh-pages").strip()
+    process = _start(repository, "release", "3.0", "--date", "2026-03-01")
+    _kill_alone(process, RELEASE_MOMENTS[moment])
+    assert git(repository, "rev-parse", "gh-pages").strip() == before
+    again = f"3.1.{sorted(RELEASE_MOMENTS).index(moment)}"
+    assert _start(repository, "release", again, "--date", "2026-03-02").wait(600) == 0
+    assert _published(repository, again) == [True, True]
