@@ -62,6 +62,8 @@ def pattern(path: str) -> str | None:
 def _unwritable(path: str) -> str:
     """What in `path` CODEOWNERS cannot say, as a person reads it."""
     for char in path:
+        if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8, as Python keeps it
+            return f"the byte 0x{ord(char) - 0xDC00:02X}, which is not UTF-8"
         if char == "#":
             return "a `#`, which starts a comment in CODEOWNERS however it is written"
         category = unicodedata.category(char)
@@ -86,6 +88,8 @@ def codeowners(handbook: Handbook, standards: str) -> Codeowners:
     where: dict[str, str] = {}
     for item in handbook.items():
         file = handbook.relative_file(item.id)
+        if file is not None:  # named as it is, not as reports show it
+            file = handbook.file_names.get(handbook.origins[item.id].file, file)
         if file is None or item.owner is None or not owners.get(item.owner):
             continue
         handles = by_file.setdefault(file, [])

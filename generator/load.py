@@ -390,6 +390,14 @@ def load_handbook(
         settings_origin=assembly.settings_origin,
         settings_unread=assembly.settings_unread,
         languages_read=languages_read,
+        file_names={
+            display: real
+            for display, real in (
+                (display, path.relative_to(standards).as_posix())
+                for path, display in zip(files, displays, strict=True)
+            )
+            if display != f"{root}/{real}"
+        },
     )
     return LoadResult(handbook, sorted_diagnostics(problems), sources)
 

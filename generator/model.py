@@ -607,6 +607,10 @@ class Handbook:
     """Whether the languages of the settings were read as written. If not (the settings failed
     the schema there, or could not be parsed, or are missing), nothing is checked against them:
     that error is reported, and a text in every language would otherwise be reported too."""
+    file_names: Mapping[str, str] = field(default_factory=dict)
+    """The real name, relative to the standards folder, of each file whose name reports show
+    escaped (a control character, bytes that are not UTF-8), by the name reports give it:
+    what must name the file itself (CODEOWNERS) reads it here."""
 
     def relative_file(self, key: str) -> str | None:
         """Where an item was written, relative to the standards folder (for comparing two

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from generator.codeowners import codeowners, pattern
+from generator.filesystem import printable
 from generator.load import load_handbook
 from tests.conftest import FIXTURES, GOLDEN, golden, run_cli
 
@@ -219,7 +220,7 @@ def test_a_file_name_codeowners_cannot_hold_is_an_error_not_a_misread_line(
     [problem] = [
         d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "codeowners-path"
     ]
-    assert problem["file"] == f"standards/{name}"
+    assert problem["file"] == printable(f"standards/{name}")  # as a terminal shows it
     assert (problem["line"], problem["column"]) == (1, 1)
     assert UNNAMEABLE[name] in problem["message"]
     assert "Rename the file" in problem["hint"]
