@@ -81,6 +81,7 @@ def _run(
         return EXIT_INTERRUPTED
     except MissingProgramError as missing:
         print(f"handbook {args.command}: {missing}", file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # Whoever read the output stopped reading (`handbook validate | head`): nothing to
         # say, and nothing more may go to the pipe on the way out.
