@@ -75,16 +75,20 @@ STYLESHEET = "assets/handbook.css"
 SCRIPT = "assets/handbook.js"
 PDF_VARIABLE = "HANDBOOK_PDF"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
-SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
-    # lunr language and the pipeline steps kept. Material adds a wildcard to every word typed,
+SEARCH_LANGUAGES: dict[str, tuple[list[str], list[str]]] = {
+    # lunr languages and the pipeline steps kept. Material adds a wildcard to every word typed,
     # which makes lunr skip stemming; `search-stemming.js`, run in the search worker, stems
-    # the typed word itself. Latvian has no lunr support at all: nothing English is applied to
-    # it (the English trimmer would even cut letters such as ā and š off the ends of words),
-    # so Latvian words are matched by their beginning.
-    "en": ("en", ["trimmer", "stopWordFilter", "stemmer"]),
-    "ru": ("ru", ["trimmer", "stopWordFilter", "stemmer"]),
-    "tr": ("tr", ["trimmer", "stopWordFilter", "stemmer"]),
-    "lv": ("en", []),
+    # the typed word itself. A lunr language's trimmer keeps only its own letters: Russian's
+    # drops every Latin letter and digit, Turkish's every digit, so ids (NRM-012) and names
+    # written in Latin script (Meridian) were never indexed. English joins each language as a
+    # second one (lunr's multi-language mode): its trimmer keeps Latin letters and digits, and
+    # its stemmer leaves Cyrillic alone. Latvian has no lunr support at all: nothing English is
+    # applied to it (the English trimmer would even cut letters such as ā and š off the ends
+    # of words), so Latvian words are matched by their beginning.
+    "en": (["en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "ru": (["ru", "en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "tr": (["tr", "en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "lv": (["en"], []),
 }
 SEARCH_WORKER = "assets/javascripts/workers/handbook-search.js"
 
@@ -324,11 +328,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.theme["language"] = language
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", []))
+            search_langs, pipeline = SEARCH_LANGUAGES.get(language, (["en"], []))
             if _material_worker(config) is None:
                 # Without the worker that stems typed words, a stemmed index would miss them.
                 pipeline = [step for step in pipeline if step != "stemmer"]
-            search.config["lang"] = [search_lang]
+            search.config["lang"] = list(search_langs)
             search.config["pipeline"] = pipeline
         version = os.environ.get("MIKE_DOCS_VERSION")
         # Each language is its own build: `<lang>/` or, when versioned, `<lang>/<version>/`;
