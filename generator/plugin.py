@@ -36,6 +36,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator import blockfile
 from generator.auditpages import exports
 from generator.blockfile import BlockFile
+from generator.captions import CaptionExtension
 from generator.changespage import PRINT_PAGE
 from generator.deferred import Deferred
 from generator.diagnostics import Diagnostic, Rule, Severity
@@ -242,6 +243,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._start_helpers(rendered)
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
+        # A paragraph marked `{: .hb-caption }` before a Markdown table becomes its caption.
+        config.markdown_extensions = [
+            *config.markdown_extensions,
+            *(["attr_list"] if "attr_list" not in config.markdown_extensions else []),
+            CaptionExtension(),
+        ]
         config.extra_css = [*config.extra_css, STYLESHEET]
         config.extra_javascript = [*config.extra_javascript, SCRIPT]
         # The outdated-version banner needs a `main.html` block; a project's own custom_dir
