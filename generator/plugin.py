@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from babel import Locale
@@ -31,6 +31,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import normalize_url
 from mkdocs.utils.templates import TemplateContext
 
 from generator import blockfile
@@ -70,6 +71,7 @@ from generator.searchindex import (
     searchable,
     write_index,
 )
+from generator.sitepages import NOT_FOUND, build_root, script, words
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
@@ -311,6 +313,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.helpers = []
         self.blocks_helper = None
         self.exports_helper = None
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """A not-found page is served at any address, and an intranet handbook has no
+        `site_url` to make its links absolute: MkDocs then writes them from the host's root,
+        where the site is not. They are written from the root of this build, where the page is,
+        and the page's first script makes that root its base wherever it is shown
+        (`sitepages.py`, `assets/notfound.js`)."""
+        if template_name != NOT_FOUND:
+            return context
+        context["base_url"] = "."
+        context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+        context["extra_javascript"] = [
+            normalize_url(str(script), None, ".") for script in config.extra_javascript
+        ]
+        own = build_root(self.language, os.environ.get("MIKE_DOCS_VERSION"))
+        said = words(self.language or DEFAULT_LANGUAGE)
+        cast(dict[str, Any], context)["handbook_not_found"] = {
+            "script": script(),
+            "own": own,
+            "marker": own + NOT_FOUND,
+            "title": said.title,
+            "text": said.text,
+            "home": said.home,
+        }
+        return context
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
         env.bytecode_cache = self.compiled.store("theme")
