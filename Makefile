@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages browser bench fuzz
+.PHONY: setup site serve test lint lock clean messages browser referees bench fuzz
 
 setup: $(VENV)/.installed
 
@@ -44,7 +44,23 @@ browser:
 	fi
 	@/usr/bin/chromium --version
 
-test: setup lint browser
+# Outside referees of the built site: the Nu HTML checker and HTML_CodeSniffer (the checker
+# pa11y runs), exact versions from npm. Install scripts are not run: vnu-jar's would download a
+# Java runtime; Debian's Java 17 runs the jar.
+REFEREES := .referees
+VNU_JAR := vnu-jar@26.9.27
+HTMLCS := @pa11y/html_codesniffer@2.6.0
+referees:
+	@if [ ! -f $(REFEREES)/installed ] || [ "$$(cat $(REFEREES)/installed)" != "$(VNU_JAR) $(HTMLCS)" ]; then \
+	  echo "Installing $(VNU_JAR) and $(HTMLCS) into $(REFEREES)/"; \
+	  rm -rf $(REFEREES) && mkdir -p $(REFEREES) && \
+	  npm install --prefix $(REFEREES) --ignore-scripts --no-audit --no-fund --save-exact \
+	    $(VNU_JAR) $(HTMLCS) >/dev/null && \
+	  echo "$(VNU_JAR) $(HTMLCS)" > $(REFEREES)/installed; \
+	fi
+	@java -jar $(REFEREES)/node_modules/vnu-jar/build/dist/vnu.jar --version
+
+test: setup lint browser referees
 	$(BIN)/pytest
 
 # After changing the generator's own words: refresh the catalogues, then translate the new
