@@ -216,7 +216,7 @@ def test_a_reader_follows_the_trace_down_and_back_up(page: Page, site: str) -> N
     row.get_by_role("link").first.click()
     norm = page.url.rsplit("#", 1)[1]
     assert norm.startswith("NRM-")
-    serves = page.locator(f"#{norm} ~ p").first.get_by_role("link").first
+    serves = page.locator(f"#{norm} ~ .hb-norm-head").first.get_by_role("link").first
     serves.click()
     expect(page.locator("h1")).to_be_visible()
     assert "/values/val-" in page.url
