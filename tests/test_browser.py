@@ -122,7 +122,7 @@ def _hosted(folder: Path, prefix: str, not_found: str) -> Iterator[str]:
         def translate_path(self, path: str) -> str:
             asked = urllib.parse.urlsplit(path).path
             if not asked.startswith(f"/{prefix}"):
-                return str(folder / "\0outside")
+                return str(folder.with_name(folder.name + "-outside"))  # nothing is there
             return super().translate_path("/" + asked[len(prefix) + 1 :])
 
         def send_error(
@@ -741,4 +741,25 @@ def test_a_missing_address_at_the_root_shows_the_roots_not_found_page(
         tab.locator("main a[hreflang=lv]").click()
         tab.wait_for_url(f"{url}lv/{version}")
         expect(tab.locator("h1")).to_have_text(_home_title("lv"))
+    tab.close()
+
+
+def test_a_handbook_in_one_language_has_a_working_not_found_page(
+    browser: Browser, small: Path
+) -> None:
+    """One language, no versions: the site's root is the build's root, and its page is there."""
+    assert run_cli("build", cwd=small).code == 0
+    tab = browser.new_page()
+    with _hosted(small / "site", HOSTED_AT, "root") as url:
+        for missing in MISSING:
+            response = tab.goto(url + missing)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words("en").title))
+            header = tab.locator(".md-header").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert header == INDIGO, missing
+        links = tab.locator("nav.md-nav--primary a").evaluate_all("links => links.map(a => a.href)")
+        assert f"{url}values/" in links
+        tab.locator("article").get_by_role("link").click()
+        tab.wait_for_url(url)
+        expect(tab.locator("h1")).to_have_text(re.compile("^Small Handbook"))
     tab.close()

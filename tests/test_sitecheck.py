@@ -264,22 +264,32 @@ RUN_HTMLCS = r"""(leftOut) => new Promise((done) => {
 })"""
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_html_codesniffer_finds_nothing_in_any_page_kind(built: Path, language: str) -> None:
-    """WCAG 2 AA, errors and warnings, as pa11y runs HTML_CodeSniffer."""
+def _sniffed(site: Path, paths: dict[str, str]) -> list[str]:
+    """What HTML_CodeSniffer says of each page (by name) that is not left out."""
     assert HTMLCS.is_file(), MISSING
     sniffer = HTMLCS.read_text(encoding="utf-8")
     left_out = [[code, selector] for code, selector, _ in HTMLCS_LEFT_OUT]
     found: list[str] = []
-    with _served(built) as url, sync_playwright() as playwright:
+    with _served(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         tab = browser.new_page()
-        for kind, path in HTMLCS_KINDS.items():
-            tab.goto(f"{url}{language}/{path}")
+        for name, path in paths.items():
+            tab.goto(f"{url}{path}")
             tab.add_script_tag(content=sniffer)
-            found.extend(f"{kind}: {said}" for said in tab.evaluate(RUN_HTMLCS, left_out))
+            found.extend(f"{name}: {said}" for said in tab.evaluate(RUN_HTMLCS, left_out))
         browser.close()
-    assert found == []
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_html_codesniffer_finds_nothing_in_any_page_kind(built: Path, language: str) -> None:
+    """WCAG 2 AA, errors and warnings, as pa11y runs HTML_CodeSniffer."""
+    paths = {kind: f"{language}/{path}" for kind, path in HTMLCS_KINDS.items()}
+    assert _sniffed(built, paths) == []
+
+
+def test_html_codesniffer_finds_nothing_in_the_roots_not_found_page(built: Path) -> None:
+    assert _sniffed(built, {"the root's not found page": "404.html"}) == []
 
 
 def test_html_codesniffer_still_catches_what_the_templates_once_wrote(tmp_path: Path) -> None:
