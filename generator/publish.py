@@ -176,7 +176,7 @@ def _publish(
     try:
         for prefix in prefixes:
             _deploy(project, config_file, scratch, version, title, prefix, environment)
-        _root_pages(project, config_file, scratch, languages, environment)
+        _root_pages(project, config_file, scratch, languages, version, environment)
         after = _branch_head(repo, scratch)
         assert after is not None
         git(repo, "update-ref", f"refs/heads/{branch}", after, before or "")
@@ -274,11 +274,15 @@ def _root_pages(
     config_file: Path,
     branch: str,
     languages: tuple[str, ...],
+    version: str,
     environment: dict[str, str],
 ) -> None:
     """The branch's root: a not-found page, where static hosts look for one (GitHub Pages only
     there), and with several languages a home that sends readers to the default one (written
-    once: a handbook may replace it)."""
+    once: a handbook may replace it). And in `latest/`, the version's own not-found page: mike
+    makes every page of an alias a redirect relative to the address, which a host that shows the
+    nearest not-found page (`latest/404.html` for any missing address under it) would follow
+    from the missing address to another missing one, again and again."""
     repo = _repo(config_file)
     if len(languages) > 1:
         pages = root_pages(config_file, languages)
@@ -287,6 +291,9 @@ def _root_pages(
     else:
         site_name = str(load_config(config_file=str(config_file)).site_name)
         pages = {NOT_FOUND: root_page(site_name, ())}
+    for prefix in [f"{lang}/" for lang in languages] if len(languages) > 1 else [""]:
+        own = str(git(repo, "show", f"{branch}:{prefix}{version}/{NOT_FOUND}"))
+        pages[f"{prefix}latest/{NOT_FOUND}"] = own  # the alias `_deploy` points at the version
     # No commit when they are as the last release left them (mike removes an empty one).
     script = (
         "import json, sys\n"

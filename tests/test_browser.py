@@ -704,6 +704,14 @@ def test_a_missing_address_in_a_language_shows_its_not_found_page_styled_and_lin
             assert f"{home}values/" in tabs and f"{home}norms/" in tabs
         if version:  # Material found versions.json from the base, not from the address
             expect(tab.locator(".md-version__current")).to_have_text(re.compile(r"^1\.1"))
+            # Under the alias, the nearest page is the version's own, not mike's redirect.
+            alias = f"{url}{language}/latest/{MISSING[1]}"
+            response = tab.goto(alias)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words(language).title))
+            assert tab.url == alias
+            home_link = tab.locator("article").get_by_role("link")
+            assert home_link.evaluate("a => a.href") == home
         tab.locator("article").get_by_role("link").click()
         tab.wait_for_url(home)
         expect(tab.locator("h1")).to_have_text(_home_title(language))
