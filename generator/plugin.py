@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from babel import Locale
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -71,7 +70,7 @@ from generator.searchindex import (
     searchable,
     write_index,
 )
-from generator.sitepages import NOT_FOUND, build_root, script, words
+from generator.sitepages import NOT_FOUND, build_root, language_name, script, words
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
@@ -376,7 +375,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         up = "../../" if version else "../"
         config.extra["alternate"] = [
             {
-                "name": Locale.parse(other.replace("-", "_")).get_display_name(other) or other,
+                "name": language_name(other),
                 "lang": other,
                 "link": f"{up}{other}/" + (f"{version}/" if version else ""),
             }
