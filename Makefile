@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup site serve test lint lock clean messages browser editor bench fuzz
+.PHONY: setup site serve test lint lock clean messages browser tools bench fuzz
 
 setup: $(VENV)/.installed
 
@@ -44,18 +44,21 @@ browser:
 	fi
 	@/usr/bin/chromium --version
 
-# The editor tests drive yaml-language-server as VS Code does: npm installs the exact versions
-# of tests/editor/package-lock.json into .cache/npm/editor/ (not committed).
-EDITOR_NPM := .cache/npm/editor
-editor: $(EDITOR_NPM)/.installed
+# Outside referees the tests run, at the exact versions of tests/tools/package-lock.json, from
+# npm into .cache/npm/ (not committed): yaml-language-server (driven over LSP as VS Code does),
+# the Nu HTML checker and HTML_CodeSniffer (the checker pa11y runs). Install scripts are not
+# run: vnu-jar's would download a Java runtime; Debian's Java 17 runs the jar.
+TOOLS := .cache/npm
+tools: $(TOOLS)/.installed
 
-$(EDITOR_NPM)/.installed: tests/editor/package.json tests/editor/package-lock.json
-	mkdir -p $(EDITOR_NPM)
-	cp tests/editor/package.json tests/editor/package-lock.json $(EDITOR_NPM)/
-	npm ci --prefix $(EDITOR_NPM) --no-audit --no-fund --loglevel=error
+$(TOOLS)/.installed: tests/tools/package.json tests/tools/package-lock.json
+	rm -rf $(TOOLS) && mkdir -p $(TOOLS)
+	cp tests/tools/package.json tests/tools/package-lock.json $(TOOLS)/
+	npm ci --prefix $(TOOLS) --ignore-scripts --no-audit --no-fund --loglevel=error
+	java -jar $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar --version
 	touch $@
 
-test: setup lint browser editor
+test: setup lint browser tools
 	$(BIN)/pytest
 
 # After changing the generator's own words: refresh the catalogues, then translate the new

@@ -17,10 +17,9 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
-from babel import Locale
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -31,11 +30,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import normalize_url
 from mkdocs.utils.templates import TemplateContext
 
 from generator import blockfile
 from generator.auditpages import exports
 from generator.blockfile import BlockFile
+from generator.captions import CaptionExtension
 from generator.changespage import PRINT_PAGE
 from generator.collisions import CollisionError, collisions
 from generator.deferred import Deferred
@@ -70,22 +71,27 @@ from generator.searchindex import (
     searchable,
     write_index,
 )
+from generator.sitepages import NOT_FOUND, build_root, language_name, script, words
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
 SCRIPT = "assets/handbook.js"
 PDF_VARIABLE = "HANDBOOK_PDF"
 LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
-SEARCH_LANGUAGES: dict[str, tuple[str, list[str]]] = {
-    # lunr language and the pipeline steps kept. Material adds a wildcard to every word typed,
+SEARCH_LANGUAGES: dict[str, tuple[list[str], list[str]]] = {
+    # lunr languages and the pipeline steps kept. Material adds a wildcard to every word typed,
     # which makes lunr skip stemming; `search-stemming.js`, run in the search worker, stems
-    # the typed word itself. Latvian has no lunr support at all: nothing English is applied to
-    # it (the English trimmer would even cut letters such as ā and š off the ends of words),
-    # so Latvian words are matched by their beginning.
-    "en": ("en", ["trimmer", "stopWordFilter", "stemmer"]),
-    "ru": ("ru", ["trimmer", "stopWordFilter", "stemmer"]),
-    "tr": ("tr", ["trimmer", "stopWordFilter", "stemmer"]),
-    "lv": ("en", []),
+    # the typed word itself. A lunr language's trimmer keeps only its own letters: Russian's
+    # drops every Latin letter and digit, Turkish's every digit, so ids (NRM-012) and names
+    # written in Latin script (Meridian) were never indexed. English joins each language as a
+    # second one (lunr's multi-language mode): its trimmer keeps Latin letters and digits, and
+    # its stemmer leaves Cyrillic alone. Latvian has no lunr support at all: nothing English is
+    # applied to it (the English trimmer would even cut letters such as ā and š off the ends
+    # of words), so Latvian words are matched by their beginning.
+    "en": (["en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "ru": (["ru", "en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "tr": (["tr", "en"], ["trimmer", "stopWordFilter", "stemmer"]),
+    "lv": (["en"], []),
 }
 SEARCH_WORKER = "assets/javascripts/workers/handbook-search.js"
 
@@ -248,6 +254,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._start_helpers(rendered)
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
+        # A paragraph marked `{: .hb-caption }` before a Markdown table becomes its caption.
+        config.markdown_extensions = [
+            *config.markdown_extensions,
+            *(["attr_list"] if "attr_list" not in config.markdown_extensions else []),
+            CaptionExtension(),
+        ]
         config.extra_css = [*config.extra_css, STYLESHEET]
         config.extra_javascript = [*config.extra_javascript, SCRIPT]
         # The outdated-version banner needs a `main.html` block; a project's own custom_dir
@@ -310,6 +322,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.blocks_helper = None
         self.exports_helper = None
 
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """A not-found page is served at any address, and an intranet handbook has no
+        `site_url` to make its links absolute: MkDocs then writes them from the host's root,
+        where the site is not. They are written from the root of this build, where the page is,
+        and the page's first script makes that root its base wherever it is shown
+        (`sitepages.py`, `assets/notfound.js`)."""
+        if template_name != NOT_FOUND:
+            return context
+        context["base_url"] = "."
+        context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+        context["extra_javascript"] = [
+            normalize_url(str(script), None, ".") for script in config.extra_javascript
+        ]
+        own = build_root(self.language, os.environ.get("MIKE_DOCS_VERSION"))
+        said = words(self.language or DEFAULT_LANGUAGE)
+        cast(dict[str, Any], context)["handbook_not_found"] = {
+            "script": script(),
+            "own": own,
+            "marker": own + NOT_FOUND,
+            "title": said.title,
+            "text": said.text,
+            "home": said.home,
+        }
+        return context
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
         env.bytecode_cache = self.compiled.store("theme")
 
@@ -364,11 +403,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.theme["language"] = language
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            search_lang, pipeline = SEARCH_LANGUAGES.get(language, ("en", []))
+            search_langs, pipeline = SEARCH_LANGUAGES.get(language, (["en"], []))
             if _material_worker(config) is None:
                 # Without the worker that stems typed words, a stemmed index would miss them.
                 pipeline = [step for step in pipeline if step != "stemmer"]
-            search.config["lang"] = [search_lang]
+            search.config["lang"] = list(search_langs)
             search.config["pipeline"] = pipeline
         version = os.environ.get("MIKE_DOCS_VERSION")
         # Each language is its own build: `<lang>/` or, when versioned, `<lang>/<version>/`;
@@ -376,7 +415,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         up = "../../" if version else "../"
         config.extra["alternate"] = [
             {
-                "name": _own_name(other),
+                "name": language_name(other),
                 "lang": other,
                 "link": f"{up}{other}/" + (f"{version}/" if version else ""),
             }
@@ -705,13 +744,6 @@ def _polling_every(server: LiveReloadServer, seconds: float) -> Iterator[None]:
         yield
     finally:
         observer._timeout = interval  # type: ignore[union-attr]
-
-
-def _own_name(language: str) -> str:
-    """A language's name in that language, for the switcher: `pt-BR` is "português (Brasil)".
-    Codes are written with a hyphen, as in HTML, where Babel's default separator is `_`."""
-    locale = Locale.parse(language, sep="-")
-    return locale.get_display_name(locale) or language
 
 
 def _directory_urls(config: MkDocsConfig) -> bool:

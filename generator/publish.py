@@ -47,7 +47,8 @@ from generator.releases import (
 )
 from generator.releasetag import TagError, TagPlan, plan_tag, version_of, write_tag
 from generator.report import as_text
-from generator.sitebuild import remove_abandoned_staging
+from generator.sitebuild import remove_abandoned_staging, root_pages
+from generator.sitepages import NOT_FOUND, root_page
 
 REMOTE = "origin"
 """The remote the site branch is published to (mike's default)."""
@@ -194,8 +195,7 @@ def _publish(
     try:
         for prefix in prefixes:
             _deploy(project, config_file, scratch, version, title, prefix, environment)
-        if len(prefixes) > 1 and not _has_default(repo, scratch, ""):
-            _root_redirect(project, scratch, f"{prefixes[0]}/", environment)
+        _root_pages(project, config_file, scratch, languages, version, environment)
         after = _branch_head(repo, scratch)
         assert after is not None
         git(repo, "update-ref", f"refs/heads/{branch}", after, before or "")
@@ -341,20 +341,47 @@ def _deploy(
         )
 
 
-def _root_redirect(project: Path, branch: str, target: str, environment: dict[str, str]) -> None:
-    """The branch's root page sends readers to the default language."""
+def _root_pages(
+    project: Path,
+    config_file: Path,
+    branch: str,
+    languages: tuple[str, ...],
+    version: str,
+    environment: dict[str, str],
+) -> None:
+    """The branch's root: a not-found page, where static hosts look for one (GitHub Pages only
+    there), and with several languages a home that sends readers to the default one (written
+    once: a handbook may replace it). And in `latest/`, the version's own not-found page: mike
+    makes every page of an alias a redirect relative to the address, which a host that shows the
+    nearest not-found page (`latest/404.html` for any missing address under it) would follow
+    from the missing address to another missing one, again and again."""
+    repo = _repo(config_file)
+    if len(languages) > 1:
+        pages = root_pages(config_file, languages)
+        if _has_default(repo, branch, ""):
+            del pages["index.html"]
+    else:
+        site_name = str(load_config(config_file=str(config_file)).site_name)
+        pages = {NOT_FOUND: root_page(site_name, ())}
+    for prefix in [f"{lang}/" for lang in languages] if len(languages) > 1 else [""]:
+        own = str(git(repo, "show", f"{branch}:{prefix}{version}/{NOT_FOUND}"))
+        pages[f"{prefix}latest/{NOT_FOUND}"] = own  # the alias `_deploy` points at the version
+    # No commit when they are as the last release left them (mike removes an empty one).
     script = (
-        "import sys\n"
+        "import json, sys\n"
         "from mike import git_utils\n"
-        "from generator.sitebuild import REDIRECT\n"
-        "with git_utils.Commit(sys.argv[1], 'Send the site root to ' + sys.argv[2]) as c:\n"
-        "    c.add_file(git_utils.FileInfo('index.html', REDIRECT.format(target=sys.argv[2])))\n"
+        "try:\n"
+        "    with git_utils.Commit(sys.argv[1], 'The site root') as c:\n"
+        "        for name, text in json.loads(sys.argv[2]).items():\n"
+        "            c.add_file(git_utils.FileInfo(name, text))\n"
+        "except git_utils.GitEmptyCommit:\n"
+        "    pass\n"
     )
     _run(
-        [sys.executable, "-c", script, branch, target],
+        [sys.executable, "-c", script, branch, json.dumps(pages)],
         project,
         environment,
-        "could not write the site's root page",
+        "could not write the site's root pages",
     )
 
 

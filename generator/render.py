@@ -459,6 +459,7 @@ def render_handbook(
             "href": href,
             "block": placed.add,
             "later_size": later.size_token if later is not None else _no_later_file,
+            "first_rows": _first_rows(page),
             "pdf": role_pdf(page.context["role"].id)
             if page.template == "role.md.j2" and pdf
             else None,
@@ -513,6 +514,20 @@ def _documents(planner: Planner, plan: Sequence[Page]) -> dict[str, tuple[str, .
             if page.path == first or page.path.startswith(f"roles/{role}/")
         )
     return documents
+
+
+def _first_rows(page: Page) -> dict[str, str]:
+    """Each parameter in the page's norm bodies, with the norm under which its row comes
+    first. An element id is given once on a page: a parameter serving two norms shown on the
+    same page has its id on the first row, and its later rows link to that one."""
+    first: dict[str, str] = {}
+    for part in page.context.get("parts", ()):
+        for row in part.rows:
+            if isinstance(row, NormView):
+                for group in row.by_channel:
+                    for parameter in group.parameters:
+                        first.setdefault(parameter.id, row.norm.id)
+    return first
 
 
 def _scored(planner: Planner, made: dict[str, str], parameter: Parameter) -> str:

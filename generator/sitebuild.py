@@ -24,22 +24,10 @@ from generator.helper import NO_HELPERS_VARIABLE, can_fork
 from generator.lockedfolder import claim as claim_folder
 from generator.lockedfolder import remove_if_abandoned
 from generator.plugin import LANGUAGE_VARIABLE
+from generator.sitepages import NOT_FOUND, redirect_page, root_page
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-REDIRECT = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="utf-8">
-<title>Redirecting</title>
-<meta http-equiv="refresh" content="0; url={target}">
-<link rel="canonical" href="{target}">
-</head>
-<body><a href="{target}">{target}</a></body>
-</html>
-"""
 
 
 def build_site(
@@ -53,7 +41,8 @@ def build_site(
     """Build the site of `config_file` and return where it is.
 
     With several languages, each is a build of its own into `<site>/<lang>/` (its own search
-    index and search language), and the site's root page sends the reader to the first language.
+    index and search language), and the site's root page sends the reader to the first language
+    (`root_pages`).
     `offline` makes a site that works opened from disk (file://): Material's offline plugin
     links pages as files and puts the search index into a script.
     """
@@ -79,17 +68,28 @@ def _build_beside(
     try:
         if len(languages) > 1:
             _build_languages(config_file, staging, strict, languages, offline)
-            (staging / "index.html").write_text(
-                # From disk a folder is not a page: name the file.
-                REDIRECT.format(target=f"{languages[0]}/" + ("index.html" if offline else "")),
-                encoding="utf-8",
-            )
+            for name, text in root_pages(config_file, languages, offline=offline).items():
+                (staging / name).write_text(text, encoding="utf-8")
         else:
             _build_one(config_file, staging, strict, None, offline)
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(claim)
+
+
+def root_pages(
+    config_file: Path, languages: tuple[str, ...], *, offline: bool = False
+) -> dict[str, str]:
+    """The root of a site in several languages: its home sends the reader to the first
+    (default) language, and its not-found page offers every language's home."""
+    site_name = str(load_config(config_file=str(config_file)).site_name)
+    # From disk a folder is not a page: name the file.
+    home = f"{languages[0]}/" + ("index.html" if offline else "")
+    return {
+        "index.html": redirect_page(site_name, languages[0], home),
+        NOT_FOUND: root_page(site_name, languages, offline=offline),
+    }
 
 
 def remove_abandoned_staging(target: Path) -> None:

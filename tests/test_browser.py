@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_pla
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator.load import load_handbook
+from generator.model import Settings
+from generator.sitepages import words
 from tests.conftest import ROOT, git, init_repository, run_cli
 from tests.hostile import write_hostile_standards
 
@@ -59,8 +62,15 @@ PAGE_KINDS = {
 
 
 @pytest.fixture(scope="module")
-def site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(released: Path) -> Iterator[str]:
     """The example released as 1.0 and 1.1, served from its site branch on localhost."""
+    with _served(released) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def released(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files of the example's site branch after releasing 1.0 and 1.1."""
     work = tmp_path_factory.mktemp("browser")
     repo = work / "handbook"
     shutil.copytree(example_project, repo, ignore=shutil.ignore_patterns("site"))
@@ -80,8 +90,7 @@ def site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, check=True,
                              capture_output=True).stdout  # fmt: skip
     subprocess.run(["tar", "-x", "-C", str(served)], input=archive, check=True)
-    with _served(served) as url:
-        yield url
+    return served
 
 
 @contextlib.contextmanager
@@ -100,6 +109,58 @@ def _served(folder: Path) -> Iterator[str]:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return
+
+
+@contextlib.contextmanager
+def _hosted(folder: Path, prefix: str, not_found: str) -> Iterator[str]:
+    """`folder` served under the path `prefix` (`intranet/handbook/`), as a static host does,
+    answering a missing address with a not-found page: `root`, the site root's own `404.html`
+    (GitHub Pages); `nearest`, the first `404.html` up the address (Cloudflare Pages, an Apache
+    `ErrorDocument` in each folder)."""
+
+    class Host(QuietHandler):
+        def translate_path(self, path: str) -> str:
+            asked = urllib.parse.urlsplit(path).path
+            if not asked.startswith(f"/{prefix}"):
+                return str(folder.with_name(folder.name + "-outside"))  # nothing is there
+            return super().translate_path("/" + asked[len(prefix) + 1 :])
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            page = self._not_found_page() if code == 404 else None
+            if page is None:
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _not_found_page(self) -> Path | None:
+            asked = Path(self.translate_path(self.path))
+            if folder not in asked.parents:
+                return None
+            if not_found == "root":
+                return folder / "404.html"
+            for up in asked.parents:
+                if (up / "404.html").is_file():
+                    return up / "404.html"
+                if up == folder:
+                    break
+            return None
+
+    handler = functools.partial(Host, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +216,7 @@ def test_a_reader_follows_the_trace_down_and_back_up(page: Page, site: str) -> N
     row.get_by_role("link").first.click()
     norm = page.url.rsplit("#", 1)[1]
     assert norm.startswith("NRM-")
-    serves = page.locator(f"#{norm} ~ p").first.get_by_role("link").first
+    serves = page.locator(f"#{norm} ~ .hb-norm-head").first.get_by_role("link").first
     serves.click()
     expect(page.locator("h1")).to_be_visible()
     assert "/values/val-" in page.url
@@ -188,6 +249,38 @@ def test_search_finds_a_norm_from_a_word_of_it(
 ) -> None:
     _search(page, query, _url(site, language, ""))
     expect(page.locator(".md-search-result"), why).to_contain_text(HOME_VISIT[language])
+
+
+@functools.cache
+def _example_titles() -> dict[str, dict[str, str]]:
+    """Each item's title by id, in each language, as the example's YAML writes it."""
+    handbook = load_handbook(ROOT / "standards").handbook
+    assert handbook is not None
+    return {
+        item.id: item.title if isinstance(item.title, dict) else {"en": item.title}
+        for item in handbook.items()
+    }
+
+
+# (what a reader types, the item whose section it must find). Every language's search keeps
+# what is written in Latin script and digits: Russian's own trimmer drops both, Turkish's the
+# digits, and the reader of any edition types ids and the company's name as they are written.
+LATIN_SCRIPT = [
+    ("NRM-012", "NRM-012"),
+    ("PAR-038", "NRM-012"),  # a parameter's row is in its norm's section
+    ("nrm-012", "NRM-012"),
+    ("Meridian", "VAL-006"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("query", "item"), LATIN_SCRIPT)
+def test_search_finds_ids_and_latin_script_names_in_every_language(
+    page: Page, site: str, language: str, query: str, item: str
+) -> None:
+    title = _example_titles()[item][language]
+    _search(page, query, _url(site, language, ""))
+    expect(page.locator(".md-search-result"), query).to_contain_text(title)
 
 
 def _search(page: Page, query: str, url: str | None = None) -> None:
@@ -464,7 +557,7 @@ def test_a_reader_picks_their_job_on_the_home_page_and_narrows_its_rules(
     rows = page.locator("tr[data-hb-row]")
     total = rows.count()
     assert total > 20
-    form = page.locator("form[data-hb-filter]")
+    form = page.locator("[data-hb-filter]")
     expect(form).to_be_visible()  # the script shows the filter; without it the page is whole
     form.locator("select[name=channel]").select_option("phone")
     visible = page.locator("tr[data-hb-row]:visible")
@@ -504,7 +597,7 @@ def test_without_script_a_role_page_is_the_whole_list(browser: Browser, site: st
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
     tab.goto(_url(site, "en", "roles/contact-centre/"))
-    expect(tab.locator("form[data-hb-filter]")).to_be_hidden()
+    expect(tab.locator("[data-hb-filter]")).to_be_hidden()
     assert (
         tab.locator("tr[data-hb-row]").count()
         == tab.locator("tr[data-hb-row]:visible").count()
@@ -523,7 +616,7 @@ def test_the_filter_works_opened_from_disk(
     tab.goto((project / "site" / "en" / "index.html").as_uri())
     tab.locator(".hb-roles").get_by_role("link", name="Store staff").click()
     tab.wait_for_url(re.compile(r"/en/roles/store\.html$"))
-    tab.locator("form[data-hb-filter] select[name=channel]").select_option("written")
+    tab.locator("[data-hb-filter] select[name=channel]").select_option("written")
     shown = tab.locator("tr[data-hb-row]:visible")
     assert shown.count() > 0
     assert {row.get_attribute("data-hb-channel") for row in shown.all()} == {"written"}
@@ -548,3 +641,133 @@ def test_an_old_link_to_a_norm_on_a_later_page_of_its_value_still_opens_it(
         tab.wait_for_url(re.compile(rf"/values/val-0001/2/#{moved[-1]}$"))
         expect(tab.locator(f"[id='{moved[-1]}']")).to_be_visible()
         tab.close()
+
+
+# A site served from a folder of an intranet host, not from its root: a not-found page written
+# with links from the host's root would lose its style and every link there.
+HOSTED_AT = "intranet/handbook/"
+MISSING = ["no-such-page", "values/no-such-value/", "values/val-004/gone/further/deeper.html"]
+INDIGO = "rgb(64, 81, 181)"  # the header, as the theme (and the root page's own style) draws it
+
+
+@pytest.fixture(scope="module")
+def built(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example as `handbook build` makes it: a folder per language, no versions."""
+    project = tmp_path_factory.mktemp("built") / "handbook"
+    shutil.copytree(example_project, project, ignore=shutil.ignore_patterns("site"))
+    result = run_cli("build", cwd=project)
+    assert result.code == 0, result.stderr
+    return project / "site"
+
+
+def _home_title(language: str) -> re.Pattern[str]:
+    """The heading of the home page in `language` (followed by its permalink)."""
+    settings = _example_settings()
+    title = settings.title if isinstance(settings.title, str) else settings.title[language]
+    return re.compile(f"^{re.escape(title)}")
+
+
+@functools.cache
+def _example_settings() -> Settings:
+    handbook = load_handbook(ROOT / "standards").handbook
+    assert handbook is not None
+    return handbook.settings
+
+
+def _built_or_released(kind: str, built: Path, released: Path) -> tuple[Path, str]:
+    """The site's folder, and a build's folder under it without its language."""
+    return (built, "") if kind == "built" else (released, "1.1/")
+
+
+@pytest.mark.parametrize("kind", ["built", "released"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_missing_address_in_a_language_shows_its_not_found_page_styled_and_linked(
+    browser: Browser, built: Path, released: Path, kind: str, language: str
+) -> None:
+    """Served by a host that shows the nearest not-found page: the language's own, at any
+    depth, in its language, styled, its links and its language switcher working."""
+    folder, version = _built_or_released(kind, built, released)
+    tab = browser.new_page()
+    with _hosted(folder, HOSTED_AT, "nearest") as url:
+        home = f"{url}{language}/{version}"
+        for missing in MISSING:
+            response = tab.goto(home + missing)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words(language).title))
+            header = tab.locator(".md-header").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert header == INDIGO, missing
+            switcher = tab.locator("a.md-select__link").evaluate_all(
+                "links => links.map(a => [a.hreflang, a.href])"
+            )
+            assert switcher == [[other, f"{url}{other}/{version}"] for other in LANGUAGES]
+            tabs = tab.locator(".md-tabs a").evaluate_all("links => links.map(a => a.href)")
+            assert f"{home}values/" in tabs and f"{home}norms/" in tabs
+        if version:  # Material found versions.json from the base, not from the address
+            expect(tab.locator(".md-version__current")).to_have_text(re.compile(r"^1\.1"))
+            # Under the alias, the nearest page is the version's own, not mike's redirect.
+            alias = f"{url}{language}/latest/{MISSING[1]}"
+            response = tab.goto(alias)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words(language).title))
+            assert tab.url == alias
+            home_link = tab.locator("article").get_by_role("link")
+            assert home_link.evaluate("a => a.href") == home
+        tab.locator("article").get_by_role("link").click()
+        tab.wait_for_url(home)
+        expect(tab.locator("h1")).to_have_text(_home_title(language))
+        other = LANGUAGES[(LANGUAGES.index(language) + 1) % len(LANGUAGES)]
+        tab.goto(f"{home}{MISSING[1]}")
+        tab.locator(f"a.md-select__link[hreflang={other}]").dispatch_event("click")
+        tab.wait_for_url(f"{url}{other}/{version}")
+        expect(tab.locator("h1")).to_have_text(_home_title(other))
+    tab.close()
+
+
+@pytest.mark.parametrize("kind", ["built", "released"])
+@pytest.mark.parametrize("not_found", ["root", "nearest"])
+def test_a_missing_address_at_the_root_shows_the_roots_not_found_page(
+    browser: Browser, built: Path, released: Path, kind: str, not_found: str
+) -> None:
+    """At the site's root, and anywhere when the host shows the root's page alone (GitHub
+    Pages): a page in the default language, styled, leading to each language's home."""
+    folder, version = _built_or_released(kind, built, released)
+    missing = ["no-such-page", "a/b/c/", "values/val-004/"]
+    if not_found == "root":
+        missing += [f"ru/{version}{MISSING[1]}", f"tr/{version}{MISSING[2]}"]
+    tab = browser.new_page()
+    with _hosted(folder, HOSTED_AT, not_found) as url:
+        for address in missing:
+            response = tab.goto(url + address)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words(LANGUAGES[0]).title))
+            header = tab.locator("header").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert header == INDIGO, address
+            homes = tab.locator("main a").evaluate_all(
+                "links => links.map(a => [a.hreflang, a.href])"
+            )
+            assert homes == [[language, f"{url}{language}/"] for language in LANGUAGES]
+        tab.locator("main a[hreflang=lv]").click()
+        tab.wait_for_url(f"{url}lv/{version}")
+        expect(tab.locator("h1")).to_have_text(_home_title("lv"))
+    tab.close()
+
+
+def test_a_handbook_in_one_language_has_a_working_not_found_page(
+    browser: Browser, small: Path
+) -> None:
+    """One language, no versions: the site's root is the build's root, and its page is there."""
+    assert run_cli("build", cwd=small).code == 0
+    tab = browser.new_page()
+    with _hosted(small / "site", HOSTED_AT, "root") as url:
+        for missing in MISSING:
+            response = tab.goto(url + missing)
+            assert response is not None and response.status == 404
+            expect(tab.locator("h1")).to_have_text(str(words("en").title))
+            header = tab.locator(".md-header").evaluate("e => getComputedStyle(e).backgroundColor")
+            assert header == INDIGO, missing
+        links = tab.locator("nav.md-nav--primary a").evaluate_all("links => links.map(a => a.href)")
+        assert f"{url}values/" in links
+        tab.locator("article").get_by_role("link").click()
+        tab.wait_for_url(url)
+        expect(tab.locator("h1")).to_have_text(re.compile("^Small Handbook"))
+    tab.close()

@@ -2,7 +2,7 @@
 VS Code's YAML extension), driven over the Language Server Protocol, reading the example
 handbook's committed schema through the modeline its files begin with.
 
-`make editor` installs the server at the versions pinned in tests/editor/package-lock.json.
+`make tools` installs the server at the version pinned in tests/tools/package-lock.json.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from generator.schema import SCHEMA_FILE
 from tests.conftest import ROOT
 from tests.languageserver import LanguageServer
 
-SERVER = ROOT / ".cache/npm/editor/node_modules/yaml-language-server/bin/yaml-language-server"
+SERVER = ROOT / ".cache/npm/node_modules/yaml-language-server/bin/yaml-language-server"
 MODELINE = "# yaml-language-server: $schema=../schemas/handbook.schema.json\n"
 CURSOR = "‸"
 
@@ -51,7 +51,7 @@ def example() -> Handbook:
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[LanguageServer]:
     if not SERVER.is_file():
-        pytest.fail("yaml-language-server is not installed: run `make editor`")
+        pytest.fail("yaml-language-server is not installed: run `make tools`")
     with LanguageServer(["node", str(SERVER), "--stdio"], project) as running:
         yield running
 

@@ -112,8 +112,11 @@ def test_both_versions_are_on_the_site_branch_in_mikes_format(history: dict[str,
         ("1.0", "1.0", []),
     ]
     files = set(git(repo, "ls-tree", "--name-only", "gh-pages").split())
-    assert {"1.0", "1.1", "latest", "versions.json", "index.html"} <= files
+    assert {"1.0", "1.1", "latest", "versions.json", "index.html", "404.html"} <= files
     assert "latest/" in git(repo, "show", "gh-pages:index.html")
+    # Where a static host looks for the not-found page: it finds the root by mike's list.
+    not_found = git(repo, "show", "gh-pages:404.html")
+    assert 'data-marker="versions.json"' in not_found and 'href="./"' in not_found
     assert "../1.1/" in git(repo, "show", "gh-pages:latest/index.html")
 
 
@@ -330,7 +333,8 @@ def test_one_release_publishes_every_language_of_a_version(
     result = run_cli("release", "1.0", "--date", "2026-01-10", cwd=repo)
     assert result.code == 0, result.stderr + result.stdout
     top = set(git(repo, "ls-tree", "--name-only", "gh-pages").split())
-    assert {"en", "ru", "lv", "tr", "index.html"} <= top
+    assert {"en", "ru", "lv", "tr", "index.html", "404.html"} <= top
+    assert 'href="ru/"' in git(repo, "show", "gh-pages:404.html")
     assert "en/" in git(repo, "show", "gh-pages:index.html")
     for language in ("en", "ru", "lv", "tr"):
         versions = json.loads(git(repo, "show", f"gh-pages:{language}/versions.json"))

@@ -23,7 +23,7 @@ document.addEventListener("click", function (event) {
 
 /* A list's filter (`filter` in _blocks.html.j2): narrows the rows of this page by moment of
  * truth, category and standing. Everything is in the page, so it works offline and opened
- * from disk; without script the form stays hidden and the page shows the whole list. */
+ * from disk; without script the filter stays hidden and the page shows the whole list. */
 (function () {
   function matches(row, choices) {
     return Object.keys(choices).every(function (name) {
@@ -91,7 +91,7 @@ document.addEventListener("click", function (event) {
 
   function start() {
     var asked = new URLSearchParams(window.location.search);
-    document.querySelectorAll("form[data-hb-filter]").forEach(function (form) {
+    document.querySelectorAll("[data-hb-filter]").forEach(function (form) {
       form.hidden = false;
       form.querySelectorAll("select").forEach(function (select) {
         var wanted = asked.get(select.name);
@@ -100,7 +100,6 @@ document.addEventListener("click", function (event) {
         }
       });
       form.addEventListener("change", function () { apply(form); remember(form); });
-      form.addEventListener("submit", function (event) { event.preventDefault(); });
       apply(form);
       if (asked.toString()) remember(form);
     });
