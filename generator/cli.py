@@ -6,8 +6,10 @@ Exit codes: 0 success, 1 the standards (or the build) failed, 2 the command was 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import html
+import io
 import logging
 import math
 import os
@@ -15,12 +17,12 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator.audit import audit
-from generator.diagnostics import Severity, has_errors
+from generator.diagnostics import Severity, has_errors, printable_lines
 from generator.filesystem import FileSystemError, write_whole
 from generator.parsecache import user_store
 from generator.pipeline import InvalidHandbookError, build_pages, validate
@@ -63,6 +65,46 @@ def _run(
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     args.kept = kept
+    with _guarded_output():
+        return _run_guarded(args)
+
+
+@contextlib.contextmanager
+def _guarded_output() -> Iterator[None]:
+    """Everything the command writes for a person or a CI log (its reports, its one-line
+    errors, MkDocs' log) passes `printable_lines`: text from the standards can hold an escape
+    sequence, and no report may hand it to the terminal. JSON is escaped by its writer."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Guarded(sys.stdout), _Guarded(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _Guarded(io.TextIOBase):
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable_lines(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+
+def _run_guarded(args: argparse.Namespace) -> int:
     # `kill`, a CI job cancelled, a container stopped: unwind like Ctrl-C, so that a build
     # removes its half-written folder and a release drops its scratch branch. Installed inside
     # the `try` and removed before leaving it: a signal between the two statements was an

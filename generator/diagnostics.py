@@ -3,6 +3,7 @@ message. The library only returns them; the CLI and the MkDocs plugin decide how
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -304,6 +305,21 @@ def printable(text: str) -> str:
     each is named. The report's own line ends are written after this."""
     if text.isascii() and text.isprintable():
         return text
-    return "".join(
-        named(c) if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI else c for c in text
-    )
+    return _ACTING.sub(_named_match, text)
+
+
+def printable_lines(text: str) -> str:
+    """`printable` for whole lines of output: their own line feeds are kept, nothing else that
+    a terminal would act on is (the CLI writes everything it prints through this)."""
+    return _ACTING_IN_LINES.sub(_named_match, text)
+
+
+def _named_match(found: re.Match[str]) -> str:
+    return named(found.group())
+
+
+# Exactly the characters `printable` names: the category Cc (C0, DEL, C1), the line and
+# paragraph separators, and the reordering controls.
+_ACTS = "\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI))
+_ACTING = re.compile(f"[\x00-\x1f{_ACTS}]")
+_ACTING_IN_LINES = re.compile(f"[\x00-\x09\x0b-\x1f{_ACTS}]")

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from generator.diagnostics import RULES, Diagnostic, Rule, sorted_diagnostics
+from generator.diagnostics import RULES, Diagnostic, Rule, named, sorted_diagnostics
 from generator.mdtext import escape_inline
 from generator.model import (
     Handbook,
@@ -65,7 +65,8 @@ LISTED_IDS = 8
 
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control and bidirectional-override characters: in a terminal or a review they could hide or
-reorder what the text says, so they are shown as U+FFFD instead."""
+reorder what the text says, so each is named instead (`[U+001B escape]`), as every report names
+it (`diagnostics.named`); line breaks and tabs are folded into spaces before."""
 _WHITESPACE = re.compile(r"\s+")
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
 """Ids, dates, numbers, versions: nothing in them can start Markdown or HTML where this module
@@ -442,7 +443,7 @@ def _plain(value: object) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{_plain(k)}: {_plain(v)}" for k, v in value.items() if v is not None)
     folded = _WHITESPACE.sub(" ", str(value)).strip()
-    return _UNSAFE_CHARACTERS.sub("\ufffd", folded)
+    return _UNSAFE_CHARACTERS.sub(lambda found: named(found.group()), folded)
 
 
 # --- Markdown -----------------------------------------------------------------------------------

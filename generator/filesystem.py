@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from generator.diagnostics import printable as printable_text
 
 
 class FileSystemError(Exception):
@@ -59,13 +58,14 @@ def doing(what: str, path: Path | str | None = None) -> Iterator[None]:
 
 
 def printable(path: object) -> str:
-    """A path as a terminal can show it: bytes that are not UTF-8 (`caf\\xe9.yml`) and control
-    characters (a terminal escape sequence in a file name) written as escapes."""
+    """A path as a terminal can show it: bytes that are not UTF-8 written as escapes
+    (`caf\\xe9.yml`), and what a terminal would act on named as in any report (a file name
+    can hold an escape sequence too; `diagnostics.printable`)."""
     if isinstance(path, bytes):
         text = path.decode("utf-8", "backslashreplace")
     else:
         text = os.fsencode(str(path)).decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+    return printable_text(text)
 
 
 def write_whole(path: Path, content: bytes | str) -> None:

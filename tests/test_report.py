@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostic, Rule, printable, shown
+from generator.filesystem import printable as printable_path
 from generator.model import Location
 from generator.report import as_github, as_json, as_text
-from tests.conftest import run_cli
+from tests.conftest import init_repository, run_cli
 
 # What a hostile pull request can put into YAML text with double-quoted escapes: colours
 # (CSI), a hyperlink and a clipboard write (OSC 8, OSC 52), a bell, a carriage return that
@@ -74,7 +75,7 @@ def test_no_control_character_from_the_standards_reaches_the_report(
     if fmt == "json":
         # JSON escapes what it writes, and any reader gets the name back as it is.
         files = {d["file"] for d in json.loads(result.stdout)["diagnostics"]}
-        assert f"standards/{file.name}" in files
+        assert printable_path(f"standards/{file.name}") in files  # as reports name files
     else:
         assert "[U+" in result.stdout  # named, not dropped
 
@@ -180,3 +181,33 @@ def test_the_text_report_reads_each_file_once_however_many_problems_it_has() -> 
     assert _CountingSources.asked == 2
     assert report.count("^") == 10_000
     assert " 5000 | - id: VAL-4999" in report
+
+
+@pytest.mark.parametrize("name", ["csi", "osc-hyperlink", "carriage-return", "bidi-override"])
+def test_no_command_hands_an_escape_sequence_from_the_standards_to_the_terminal(
+    small: Path, name: str
+) -> None:
+    """Not only `validate`: every command that prints text from the standards (the changes
+    of a pull request, the audit) prints it through the same guard."""
+    init_repository(small)
+    norms = small / "standards" / "norms.yml"
+    norms.write_text(
+        norms.read_text(encoding="utf-8").replace(
+            "title: Greet every customer", f'title: "Greet {PAYLOADS[name]} customer"'
+        ),
+        encoding="utf-8",
+    )
+    for command in (
+        ("diff", "HEAD", "--format", "text"),
+        ("diff", "HEAD", "--format", "markdown"),
+        ("audit", "standards"),
+        ("validate", "standards", "--format", "github"),
+    ):
+        result = run_cli(*command, cwd=small)
+        assert result.code in (0, 1), result.stderr
+        for output in (result.stdout, result.stderr):
+            assert FORBIDDEN.search(output) is None, (command, repr(output))
+    changed = run_cli("diff", "HEAD", "--format", "text", cwd=small).stdout
+    assert "NRM-001" in changed
+    if name != "carriage-return":  # folded into a space, as every line break of a title
+        assert "[U+" in changed  # named, not dropped
