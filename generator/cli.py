@@ -530,6 +530,8 @@ def _new(args: argparse.Namespace) -> int:
         sys.stderr.write(report)
         return EXIT_FAILED
     print(f"wrote {written.id} to {written.file}:{written.line}")
+    for path in written.refreshed:
+        print(f"updated {path}, which the new item changed")
     if written.still_to_translate:
         print(f"add its {', '.join(written.still_to_translate)} texts before it is published")
     return EXIT_OK

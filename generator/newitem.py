@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Severity
+from generator.codeowners import LOCATION, codeowners
+from generator.diagnostics import Diagnostic, Rule, Severity
 from generator.filesystem import write_whole
 from generator.model import Handbook, Settings
 from generator.pipeline import validate
+from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 
 PREFIXES = {"value": "VAL", "norm": "NRM", "parameter": "PAR"}
 SECTIONS = {"value": "values", "norm": "norms", "parameter": "parameters"}
@@ -160,6 +162,9 @@ class Written:
     file: Path
     line: int
     still_to_translate: tuple[str, ...]
+    refreshed: tuple[Path, ...] = ()
+    """Files made from the standards (the editors' schema, CODEOWNERS) that were current before
+    the item was added and were written again so that they stay so."""
 
 
 def next_id(handbook: Handbook, kind: str) -> str:
@@ -285,7 +290,28 @@ def add(standards: Path, kind: str, fields: Mapping[str, object], *, today: dt.d
         else:
             write_whole(path, original)
         raise NewItemError(f"{item_id} was not written", blocking, after.loaded.sources)
-    return Written(item_id, path, line, _untranslated(fields, Languages.of(handbook.settings)))
+    assert after.handbook is not None
+    refreshed = _refresh_derived(standards, after.handbook, {d.rule for d in new})
+    return Written(
+        item_id, path, line, _untranslated(fields, Languages.of(handbook.settings)), refreshed
+    )
+
+
+def _refresh_derived(standards: Path, handbook: Handbook, new: set[Rule]) -> tuple[Path, ...]:
+    """A file made from the standards that the new item made stale is made again: otherwise
+    every `handbook new` would leave the next `validate` a note or a warning to act on."""
+    project = standards.resolve().parent
+    refreshed: list[Path] = []
+    if new & {Rule.SCHEMA_OUTDATED, Rule.SCHEMA_SUGGESTIONS_OUTDATED}:
+        schema = project / SCHEMA_FOLDER / SCHEMA_FILE
+        write_whole(schema, schema_text(handbook))
+        refreshed.append(schema)
+    if Rule.CODEOWNERS_OUTDATED in new:
+        made = codeowners(handbook, standards.resolve().name)
+        if not made.problems:
+            write_whole(project / LOCATION, made.text)
+            refreshed.append(project / LOCATION)
+    return tuple(refreshed)
 
 
 def _untranslated(fields: Mapping[str, object], languages: Languages) -> tuple[str, ...]:

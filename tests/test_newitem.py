@@ -4,6 +4,7 @@ it writes validates at once, and what it cannot write it refuses without writing
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -256,3 +257,24 @@ def test_at_a_terminal_it_asks_for_each_required_language(handbook: Path) -> Non
     assert re.search(r"wrote NRM-\d+ to ", screen)
     code, report = _validate(handbook)
     assert code == 0, report
+
+
+def test_an_active_norm_keeps_the_editors_schema_current(handbook: Path) -> None:
+    """The committed schema suggests every active norm with its title: `handbook new` writes it
+    again, so that the next `validate` has nothing to say and the editor offers the new id."""
+    schema = handbook / "schemas" / "handbook.schema.json"
+    before = schema.read_bytes()
+    result = run_cli(
+        "new", "norm", *_flags("--title", TITLE), *_flags("--statement", STATEMENT),
+        "--traces-to", "VAL-001", "--channel", "phone", "--status", "active", cwd=handbook,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    new_id = re.match(r"wrote (NRM-\d+) to ", result.stdout)
+    assert new_id and f"updated {schema}" in result.stdout, result.stdout
+    assert schema.read_bytes() != before and new_id.group(1) in schema.read_text("utf-8")
+    validated = run_cli("validate", "--format", "json", cwd=handbook)
+    rules = {d["rule"] for d in json.loads(validated.stdout)["diagnostics"]}
+    assert not rules & {"schema-outdated", "schema-suggestions-outdated"}, rules
+    written = schema.read_bytes()
+    assert run_cli("schema", cwd=handbook).code == 0
+    assert schema.read_bytes() == written  # what `handbook schema` writes
