@@ -12,8 +12,10 @@ On Linux the child asks for SIGTERM when its parent ends (`PR_SET_PDEATHSIG`) an
 that its parent is still the process that forked it: a parent that ended before the request
 took effect would never send it. SIGTERM is set to its default action in the child, because a
 handler inherited from the parent (the CLI turns SIGTERM into an unwinding `KeyboardInterrupt`)
-could be caught by code that goes on waiting for work; a child that must clean up installs its
-own handler after the fork and ends from it (`helper._work`).
+could be caught by code that goes on waiting for work. A child that must clean up when it ends
+this way (a helper removes its folder) names its clean-up before the fork (`cleaning_up`): the
+handler that runs it is in place in the child before the tie is made, so no signal can come
+between the two.
 
 The signal comes when the *thread* that forked the child ends. Children are forked only from a
 process's main thread (`helper.may_fork` asks for a process with one thread), which ends with
@@ -22,10 +24,13 @@ the process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from typing import NoReturn
 
 _PR_SET_PDEATHSIG = 1
 _FAILED = 1
@@ -36,6 +41,20 @@ TIED = sys.platform == "linux"
 
 _forking_process = os.getpid()
 """The process about to fork, as the child will find it: set just before every fork."""
+_clean_up: Callable[[], None] | None = None
+"""What the next child forked runs before it ends by SIGTERM (`cleaning_up`)."""
+
+
+@contextlib.contextmanager
+def cleaning_up(action: Callable[[], None]) -> Iterator[None]:
+    """Children forked meanwhile run `action` and end when SIGTERM comes (their parent's end
+    included), instead of ending at once."""
+    global _clean_up
+    _clean_up = action
+    try:
+        yield
+    finally:
+        _clean_up = None
 
 
 def _note_parent() -> None:
@@ -45,13 +64,24 @@ def _note_parent() -> None:
 
 def _tie_to_parent() -> None:
     """In a new child: end with the process that forked it, or now if it has already ended."""
+    action = _clean_up
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if action is None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        else:
+            signal.signal(signal.SIGTERM, lambda number, frame: _end(action))
         libc = ctypes.CDLL(None, use_errno=True)
         asked = libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM)) == 0
     except (OSError, AttributeError, ValueError):
         asked = False
     if asked and os.getppid() != _forking_process:
+        os._exit(_FAILED)
+
+
+def _end(action: Callable[[], None]) -> NoReturn:
+    try:
+        action()
+    finally:
         os._exit(_FAILED)
 
 

@@ -17,6 +17,7 @@ runs threads.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -28,7 +29,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import NoReturn
 
 from generator import children
 from generator.lockedfolder import claim, remove_if_abandoned
@@ -114,7 +114,9 @@ class Helper:
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
         self.process = context.Process(target=_work, args=(self.jobs, self.folder), daemon=True)
-        self.process.start()
+        # Its folder goes with the helper when the build's end ends it (`children`).
+        with children.cleaning_up(functools.partial(shutil.rmtree, self.folder, True)):
+            self.process.start()
 
     def _done(self, name: str) -> Path | None:
         """The job's result file, once the helper has written it; None if it never will."""
@@ -194,8 +196,6 @@ def _work(jobs: Sequence[Job], folder: Path) -> None:
     renamed), followed by its digest. Its temporary files (openpyxl writes some) go into its
     folder, which it removes itself if the build ends first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
-    # Also what the build's end sends (`children`): the folder goes with the helper.
-    signal.signal(signal.SIGTERM, lambda number, frame: _abandon(folder))
     tempfile.tempdir = str(folder)
     try:
         for index, (_, job) in enumerate(jobs):
@@ -212,8 +212,3 @@ def _work(jobs: Sequence[Job], folder: Path) -> None:
             return_free_memory()  # a job's large strings, before the next job's
     except BaseException:  # the build does the job itself, and reports what failed
         os._exit(1)
-
-
-def _abandon(folder: Path) -> NoReturn:
-    shutil.rmtree(folder, ignore_errors=True)
-    os._exit(1)
