@@ -62,7 +62,7 @@ def pattern(path: str) -> str | None:
 def _unwritable(path: str) -> str:
     """What in `path` CODEOWNERS cannot say, as a person reads it."""
     for char in path:
-        if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8, as Python keeps it
+        if 0xDC80 <= ord(char) <= 0xDCFF:  # a byte that is not UTF-8, as Python keeps it
             return f"the byte 0x{ord(char) - 0xDC00:02X}, which is not UTF-8"
         if char == "#":
             return "a `#`, which starts a comment in CODEOWNERS however it is written"

@@ -44,7 +44,7 @@ def _pages(site: Path) -> list[tuple[Path, BeautifulSoup]]:
 def test_a_norm_that_takes_effect_later_is_nowhere_in_force(site: Path) -> None:
     shown = 0
     for page, soup in _pages(site):
-        for body in soup.find_all("p"):
+        for body in soup.select(".hb-norm-head"):
             strong = body.find("strong")
             if strong is None or strong.get_text() not in {"NRM-001", "NRM-002"}:
                 continue

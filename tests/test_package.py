@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -72,9 +73,20 @@ def test_the_pins_a_new_handbook_gets_are_those_of_the_lock() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # From the committed files, in a scratch folder: setuptools keeps a `build/` folder in the
+    # tree it builds, whose files of an earlier build would slip into this wheel.
+    source = tmp_path_factory.mktemp("source")
+    archive = subprocess.run(
+        ["git", "ls-files", "-z", "pyproject.toml", "README.md", "generator"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    for name in archive.decode("utf-8").split("\0"):
+        if name and (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
+         "--wheel-dir", str(out), str(source)],
         check=True,
         capture_output=True,
     )  # fmt: skip
