@@ -62,11 +62,11 @@ test: setup lint browser tools
 	$(BIN)/pytest
 
 # After changing the generator's own words: refresh the catalogues, then translate the new
-# entries in generator/locale/*/LC_MESSAGES/handbook.po (tests fail on a missing one).
+# entries in generator/site/locale/*/LC_MESSAGES/handbook.po (tests fail on a missing one).
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location \
-	  --sort-output -o generator/locale/handbook.pot .
-	$(BIN)/pybabel update -D handbook -i generator/locale/handbook.pot -d generator/locale \
+	  --sort-output -o generator/site/locale/handbook.pot .
+	$(BIN)/pybabel update -D handbook -i generator/site/locale/handbook.pot -d generator/site/locale \
 	  --no-fuzzy-matching
 
 # Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.

@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator.pdf import CHROMIUM, CHROMIUM_ARGS
+from generator.engines.pdf import CHROMIUM, CHROMIUM_ARGS
 
 # Sections whose pages below are pages of their own (the audit's matrix, trace …, the print
 # section's values/): below any other section a page is one of many alike, for an item or a

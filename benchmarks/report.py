@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from generator.pipeline import validate
-from generator.report import format_diagnostics
+from generator.report.diagnostics import format_diagnostics
 
 VALUES = 2500
 """Each has two warnings: no norm serves it, no owner answers for it."""

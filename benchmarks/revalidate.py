@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import edit_one_file
-from generator.filecache import FileCache
-from generator.load import LoadedFile
 from generator.pipeline import validate
+from generator.source.load import LoadedFile
+from generator.speed.filecache import FileCache
 
 
 def main(argv: list[str]) -> int:

@@ -21,18 +21,19 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from generator.audit import audit
-from generator.diagnostics import Severity, has_errors, printable_lines
-from generator.filesystem import FileSystemError, write_whole
-from generator.parsecache import user_store
+from generator.audit.compute import audit
+from generator.model.diagnostics import Severity, has_errors
+from generator.model.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 from generator.pipeline import InvalidHandbookError, build_pages, validate
-from generator.programs import MissingProgramError
-from generator.releases import DEFAULT_BRANCH
-from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
-from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
+from generator.releases.history import DEFAULT_BRANCH
+from generator.report.diagnostics import FORMATS, audit_json, audit_text, format_diagnostics
+from generator.source.parsecache import user_store
+from generator.system.filesystem import FileSystemError, write_whole
+from generator.system.programs import MissingProgramError
+from generator.text.printable import printable_lines
 
 if TYPE_CHECKING:
-    from generator.newitem import Languages
+    from generator.authoring.newitem import Languages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C
@@ -386,6 +387,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from generator.engines.failure import BuildFailedError
     from generator.publish import PublishError, publish
 
     if not args.config_file.is_file():
@@ -405,14 +407,17 @@ def _release(args: argparse.Namespace) -> int:
         if refused.report:
             sys.stderr.write(refused.report)
         return EXIT_FAILED
+    except BuildFailedError as error:
+        sys.stderr.write(f"handbook: release {args.version} refused: {error}\n")
+        return EXIT_FAILED
     for line in outcome:
         print(line)
     return EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.diff import changes_json, changes_markdown, changes_text, diff
     from generator.publish import PublishError, standards_at
+    from generator.releases.diff import changes_json, changes_markdown, changes_text, diff
 
     try:
         with (
@@ -432,7 +437,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from generator.pdf import PdfError, print_pdf, source_date
+    from generator.engines.pdf import PdfError, print_pdf, source_date
 
     _reproducible_environment(Path("mkdocs.yml"))
     pages = sorted(args.site_dir.glob("*/print/index.html")) or sorted(
@@ -470,8 +475,7 @@ def _asof(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from generator.load import read_settings
-    from generator.newitem import (
+    from generator.authoring.newitem import (
         TEXTS,
         Languages,
         NewItemError,
@@ -480,6 +484,7 @@ def _new(args: argparse.Namespace) -> int:
         given_texts,
         still_wanted,
     )
+    from generator.source.load import read_settings
 
     kind = args.kind
     languages = Languages.of(read_settings(args.standards))
@@ -553,7 +558,7 @@ def _new_fields(
     languages: Languages,
 ) -> dict[str, object]:
     """The new item's fields, in the order the YAML shows them."""
-    from generator.newitem import text_value
+    from generator.authoring.newitem import text_value
 
     kind = args.kind
     fields: dict[str, object] = {"title": text_value(texts["title"], languages)}
@@ -591,7 +596,7 @@ def _new_fields(
 
 
 def _init(args: argparse.Namespace) -> int:
-    from generator.scaffold import ScaffoldError, init
+    from generator.authoring.scaffold import ScaffoldError, init
 
     try:
         written = init(args.folder, args.organisation)
@@ -611,7 +616,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from generator.vendoring import write_install
+    from generator.authoring.vendoring import write_install
 
     if not (args.folder / "mkdocs.yml").is_file():
         print(f"handbook: {args.folder} holds no handbook (no mkdocs.yml)", file=sys.stderr)
@@ -628,8 +633,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _codeowners(args: argparse.Namespace) -> int:
-    from generator.codeowners import LOCATION, codeowners
-    from generator.load import load_handbook
+    from generator.rules.codeowners import LOCATION, codeowners
+    from generator.source.load import load_handbook
 
     loaded = load_handbook(args.standards)
     if loaded.handbook is None or has_errors(loaded.diagnostics):
@@ -658,7 +663,7 @@ def _codeowners(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     handbook = None
     if args.standards.is_dir():
-        from generator.load import load_handbook
+        from generator.source.load import load_handbook
 
         loaded = load_handbook(args.standards)
         # What failed to load would be missing from the schema: the editor would underline
@@ -683,7 +688,7 @@ def _render(args: argparse.Namespace) -> int:
     if args.templates is not None and not args.templates.is_dir():
         print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
         return EXIT_USAGE
-    from generator.collisions import CollisionError
+    from generator.site.collisions import CollisionError
 
     try:
         _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
@@ -740,9 +745,8 @@ def _mkdocs_logging() -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
-
-    from generator.sitebuild import build_site
+    from generator.engines.failure import BuildFailedError
+    from generator.engines.mkdocs.build import build_site
 
     if not args.config_file.is_file():
         print(f"handbook: no {args.config_file}", file=sys.stderr)
@@ -757,7 +761,7 @@ def _build(args: argparse.Namespace) -> int:
             languages=_languages(args.config_file),
             offline=args.offline,
         )
-    except (Abort, BuildError, ConfigurationError) as error:
+    except BuildFailedError as error:
         print(f"handbook: build failed, the previous site is unchanged: {error}", file=sys.stderr)
         return EXIT_FAILED
     except FileSystemError as problem:  # a full disk, a folder it may not write to …
@@ -775,8 +779,8 @@ def _build(args: argparse.Namespace) -> int:
 def _languages(config_file: Path) -> tuple[str, ...]:
     """The handbook's languages, default first; () when the standards cannot be read (the
     build itself then reports why)."""
-    from generator.load import read_settings
-    from generator.publish import standards_folder
+    from generator.engines.mkdocs.project import standards_folder
+    from generator.source.load import read_settings
 
     settings = read_settings(standards_folder(config_file))
     if settings is None:
@@ -788,13 +792,13 @@ def _languages(config_file: Path) -> tuple[str, ...]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+    from generator.engines.failure import BuildFailedError
+    from generator.engines.mkdocs.serve import serve
 
     _mkdocs_logging()
     try:
-        serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
-    except (Abort, BuildError, ConfigurationError) as error:
+        serve(args.config_file, args.dev_addr)
+    except BuildFailedError as error:
         print(f"handbook: {error}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK

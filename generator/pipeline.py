@@ -8,20 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import collector
-from generator.check import check
-from generator.codeowners import LOCATION, codeowners
-from generator.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
-from generator.filecache import FileCache
-from generator.filesystem import doing
-from generator.load import LoadedFile, LoadResult, load_handbook
-from generator.model import Handbook, Location
-from generator.parsecache import ParseStore
-from generator.releases import ReleaseContext
-from generator.schema import SCHEMA_FILE, SCHEMA_FOLDER, outdated
+from generator.model.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
+from generator.model.items import Handbook, Location
+from generator.model.schema import SCHEMA_FILE, SCHEMA_FOLDER, outdated
+from generator.releases.history import ReleaseContext
+from generator.rules.check import check
+from generator.rules.codeowners import LOCATION, codeowners
+from generator.source.load import LoadedFile, LoadResult, load_handbook
+from generator.source.parsecache import ParseStore
+from generator.speed import collector
+from generator.speed.filecache import FileCache
+from generator.system.filesystem import doing
 
 if TYPE_CHECKING:
-    from generator.render import CompiledTemplates, Rendered
+    from generator.site.render import CompiledTemplates, Rendered
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def build_pages(
     `validated` is told the valid handbook and the language before the pages are rendered."""
     # Imported here: the templates, Markdown and workbook libraries take longer to load than
     # `handbook validate` of a small handbook takes to run, and it never renders.
-    from generator.render import render_handbook
+    from generator.site.render import render_handbook
 
     validation = validate(standards, today=today, cache=cache, store=store)
     if validation.failed(strict=strict) or validation.handbook is None:

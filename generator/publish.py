@@ -22,18 +22,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.config import load_config
-
-from generator import children
-from generator.diagnostics import Diagnostic, Rule, has_errors
-from generator.diff import Changes, diff
-from generator.load import load_handbook
-from generator.model import Handbook, Norm, Parameter, id_order
-from generator.pdf import PdfError, chromium
+from generator.engines.mkdocs.build import remove_abandoned_staging, root_pages
+from generator.engines.mkdocs.plugin import LANGUAGE_VARIABLE, PDF_VARIABLE
+from generator.engines.mkdocs.project import site_folder, site_name, standards_folder
+from generator.engines.pdf import PdfError, chromium
+from generator.model.diagnostics import Diagnostic, Rule, has_errors
+from generator.model.items import Handbook, Norm, Parameter, id_order
 from generator.pipeline import validate
-from generator.plugin import LANGUAGE_VARIABLE, PDF_VARIABLE
-from generator.programs import MissingProgramError, console_script_folder, require_git
-from generator.releases import (
+from generator.releases.diff import Changes, diff
+from generator.releases.history import (
     DEFAULT_BRANCH,
     GitError,
     Release,
@@ -45,10 +42,12 @@ from generator.releases import (
     releases,
     repository_root,
 )
-from generator.releasetag import TagError, TagPlan, plan_tag, version_of, write_tag
-from generator.report import as_text
-from generator.sitebuild import remove_abandoned_staging, root_pages
-from generator.sitepages import NOT_FOUND, root_page
+from generator.releases.tags import TagError, TagPlan, plan_tag, version_of, write_tag
+from generator.report.diagnostics import as_text
+from generator.site.sitepages import NOT_FOUND, root_page
+from generator.source.load import load_handbook
+from generator.system import children
+from generator.system.programs import MissingProgramError, console_script_folder, require_git
 
 REMOTE = "origin"
 """The remote the site branch is published to (mike's default)."""
@@ -69,14 +68,6 @@ class PublishError(Exception):
     def __init__(self, message: str, report: str = "") -> None:
         super().__init__(message)
         self.report = report
-
-
-def standards_folder(config_file: Path) -> Path:
-    """The standards folder a mkdocs.yml points its handbook plugin at."""
-    config = load_config(config_file=str(config_file))
-    plugin = config.plugins.get("handbook")
-    folder = getattr(getattr(plugin, "config", None), "standards", "standards")
-    return config_file.resolve().parent / str(folder)
 
 
 def _repo(config_file: Path) -> Path:
@@ -129,7 +120,7 @@ def _publish(
     standards = standards_folder(config_file)
     project = config_file.resolve().parent
     _remove_abandoned_mike_configs(repo, project)
-    remove_abandoned_staging(Path(load_config(config_file=str(config_file)).site_dir))
+    remove_abandoned_staging(site_folder(config_file))
     dirty = str(git(repo, "status", "--porcelain", "--untracked-files=all", "--", str(project)))
     if dirty.strip():
         raise PublishError(
@@ -361,8 +352,8 @@ def _root_pages(
         if _has_default(repo, branch, ""):
             del pages["index.html"]
     else:
-        site_name = str(load_config(config_file=str(config_file)).site_name)
-        pages = {NOT_FOUND: root_page(site_name, ())}
+        name = site_name(config_file)
+        pages = {NOT_FOUND: root_page(name, ())}
     for prefix in [f"{lang}/" for lang in languages] if len(languages) > 1 else [""]:
         own = str(git(repo, "show", f"{branch}:{prefix}{version}/{NOT_FOUND}"))
         pages[f"{prefix}latest/{NOT_FOUND}"] = own  # the alias `_deploy` points at the version

@@ -1,4 +1,5 @@
-"""`generator/dependencies.lock`: what a handbook repository pins the generator's dependencies to.
+"""`generator/authoring/dependencies.lock`:
+what a handbook repository pins the generator's dependencies to.
 
 It is cut out of requirements.lock, so that a handbook installs exactly the versions (and
 hashes) this project is tested with: the packages pyproject.toml declares for run time, and

@@ -30,9 +30,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from generator.diagnostics import RULES
+from generator.model.diagnostics import RULES
 from generator.pipeline import validate
-from generator.render import render_handbook
+from generator.site.render import render_handbook
 
 TODAY = dt.date(2026, 11, 22)
 Files = dict[str, bytes]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.audit import Audit, audit
-from generator.load import load_handbook
+from generator.audit.compute import Audit, audit
+from generator.source.load import load_handbook
 from tests.conftest import FIXTURES, golden, run_cli
 
 TODAY = dt.date(2026, 11, 22)

@@ -15,8 +15,8 @@ import yaml
 from benchmarks.others import write_doorstop, write_strictdoc
 from benchmarks.reading import count_elements, largest_pages, measure, page_kind
 from benchmarks.synthetic import write
-from generator.load import load_handbook
-from generator.yamlsource import parse_yaml
+from generator.source.load import load_handbook
+from generator.source.yamlsource import parse_yaml
 from tests.conftest import ROOT
 
 

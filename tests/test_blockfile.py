@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import blockfile
-from generator.helper import Helper
+from generator.speed import blockfile
+from generator.speed.helper import Helper
 from tests.conftest import run_cli
 from tests.test_site import FIXED_EPOCH
 

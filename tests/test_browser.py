@@ -25,9 +25,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator.load import load_handbook
-from generator.model import Settings
-from generator.sitepages import words
+from generator.model.items import Settings
+from generator.site.sitepages import words
+from generator.source.load import load_handbook
 from tests.conftest import ROOT, git, init_repository, run_cli
 from tests.hostile import write_hostile_standards
 

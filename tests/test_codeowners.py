@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.codeowners import codeowners, pattern
-from generator.filesystem import printable
-from generator.load import load_handbook
+from generator.rules.codeowners import codeowners, pattern
+from generator.source.load import load_handbook
+from generator.system.filesystem import printable
 from tests.conftest import FIXTURES, GOLDEN, golden, run_cli
 
 pytestmark = pytest.mark.slow

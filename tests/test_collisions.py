@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.collisions import CollisionError
-from generator.load import load_handbook
-from generator.releases import ReleaseContext
-from generator.render import render_handbook
+from generator.releases.history import ReleaseContext
+from generator.site.collisions import CollisionError
+from generator.site.render import render_handbook
+from generator.source.load import load_handbook
 from tests.conftest import FIXTURES, ROOT, copy_handbook, run_cli
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}

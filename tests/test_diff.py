@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Rule
-from generator.diff import (
+from generator.model.diagnostics import Rule
+from generator.model.items import Handbook, Location
+from generator.releases.diff import (
     MINUS,
     Changes,
     FieldChange,
@@ -26,8 +27,7 @@ from generator.diff import (
     changes_text,
     diff,
 )
-from generator.load import load_handbook
-from generator.model import Handbook, Location
+from generator.source.load import load_handbook
 from tests.conftest import FIXTURES, golden
 
 DIFF = FIXTURES / "diff"

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from generator.load import load_handbook
-from generator.model import Handbook, id_order
-from generator.schema import SCHEMA_FILE
+from generator.model.items import Handbook, id_order
+from generator.model.schema import SCHEMA_FILE
+from generator.source.load import load_handbook
 from tests.conftest import ROOT
 from tests.languageserver import LanguageServer
 

@@ -8,9 +8,9 @@ import itertools
 
 import pytest
 
-from generator.load import load_handbook
-from generator.model import Handbook
+from generator.model.items import Handbook
 from generator.pipeline import validate
+from generator.source.load import load_handbook
 from tests.conftest import ROOT
 
 

@@ -17,15 +17,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from generator.exports import (
+from generator.audit.exports import (
     CSV_COLUMNS,
     manifest_json,
     traceability_csv,
     traceability_json,
     traceability_xlsx,
 )
-from generator.load import load_handbook
-from generator.model import Handbook, id_order
+from generator.model.items import Handbook, id_order
+from generator.source.load import load_handbook
 from tests.conftest import FIXTURES, ROOT
 
 SMALL = FIXTURES / "small" / "standards"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.load
-from generator.filecache import FileCache
-from generator.load import LoadedFile, load_handbook
-from generator.yamlsource import ParsedYaml, parse_yaml
+import generator.source.load
+from generator.source.load import LoadedFile, load_handbook
+from generator.source.yamlsource import ParsedYaml, parse_yaml
+from generator.speed.filecache import FileCache
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         parsed.append(Path(file).name)
         return parse_yaml(text, file)
 
-    monkeypatch.setattr(generator.load, "parse_yaml", counting)
+    monkeypatch.setattr(generator.source.load, "parse_yaml", counting)
     return parsed
 
 

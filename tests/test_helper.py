@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.helper import Helper
+from generator.speed.helper import Helper
 from tests.conftest import ROOT
 
 
@@ -93,7 +93,7 @@ def test_a_helper_ends_with_the_build_process_however_it_ends() -> None:
     the helper takes its folder."""
     script = (
         "import sys, time\n"
-        "from generator.helper import Helper\n"
+        "from generator.speed.helper import Helper\n"
         "helper = Helper([('slow', lambda: time.sleep(120) or b'')])\n"
         "helper.start()\n"
         "print(helper.process.pid, helper.folder, flush=True)\n"

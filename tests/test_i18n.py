@@ -14,8 +14,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from generator.i18n import catalogue_path
-from generator.plugin import WARNINGS_PER_RULE
+from generator.engines.mkdocs.plugin import WARNINGS_PER_RULE
+from generator.site.i18n import catalogue_path
 from tests.conftest import ROOT, run_cli
 
 LANGUAGES = ("en", "ru", "lv", "tr")
@@ -26,8 +26,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 def _messages() -> set[str]:
     """The generator's own words, as `make messages` extracts them."""
     found: set[str] = set()
-    method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
-    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    method_map = [("**.py", "python"), ("site/templates/**.j2", "jinja2")]
+    options = {"site/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT / "generator"),
         method_map,

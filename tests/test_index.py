@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-import generator.load
+import generator.source.load
 from benchmarks import synthetic
-from generator.filecache import FileCache
-from generator.index import Index, index_items
-from generator.load import LoadedFile, load_handbook
-from generator.model import Handbook, Norm, Parameter, Value
+from generator.model.index import Index, index_items
+from generator.model.items import Handbook, Norm, Parameter, Value
 from generator.pipeline import validate
+from generator.source.load import LoadedFile, load_handbook
+from generator.speed.filecache import FileCache
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 22)
@@ -82,7 +82,7 @@ def test_an_edit_makes_the_index_of_the_changed_file_only(
         made.append(tuple(item.id for kind in (values, norms, parameters) for item in kind))
         return index_items(values, norms, parameters)
 
-    monkeypatch.setattr(generator.load, "index_items", counting)
+    monkeypatch.setattr(generator.source.load, "index_items", counting)
     cache: FileCache[LoadedFile] = FileCache()
     validate(small / "standards", today=TODAY, cache=cache)
     assert len(made) == 3  # one per file

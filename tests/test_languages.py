@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.languages import code_meant, theme_languages, unpublishable
+from generator.model.languages import code_meant, theme_languages, unpublishable
 from tests.conftest import run_cli
 
 SETTINGS_AT = "standards/handbook.yml"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_handbook
-from generator.model import Measure
+from generator.model.items import Measure
+from generator.source.load import load_handbook
 from tests.conftest import copy_handbook, run_cli
 
 pytestmark = pytest.mark.slow

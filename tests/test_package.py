@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.vendoring import INSTALL, generator_wheel
+from generator.authoring.vendoring import INSTALL, generator_wheel
 from tests.conftest import ROOT, git
 from tests.dependencies import LOCK, TARGET, declared, normalise, runtime_lock
 
@@ -97,25 +97,25 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_carries_everything_the_generator_reads(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
-        "generator/templates/value.md.j2",
-        "generator/templates/_heatmap.html.j2",
-        "generator/assets/handbook.css",
-        "generator/theme/main.html",
-        "generator/theme/partials/alternate.html",
-        "generator/locale/ru/LC_MESSAGES/handbook.po",
-        "generator/locale/lv/LC_MESSAGES/handbook.po",
-        "generator/locale/tr/LC_MESSAGES/handbook.po",
-        "generator/skeleton/dot-github/workflows/handbook.yml",
-        "generator/skeleton/dot-gitlab-ci.yml",
-        "generator/skeleton/standards/norms.yml",
-        "generator/dependencies.lock",
+        "generator/site/templates/value.md.j2",
+        "generator/site/templates/_heatmap.html.j2",
+        "generator/site/assets/handbook.css",
+        "generator/site/theme/main.html",
+        "generator/site/theme/partials/alternate.html",
+        "generator/site/locale/ru/LC_MESSAGES/handbook.po",
+        "generator/site/locale/lv/LC_MESSAGES/handbook.po",
+        "generator/site/locale/tr/LC_MESSAGES/handbook.po",
+        "generator/authoring/skeleton/dot-github/workflows/handbook.yml",
+        "generator/authoring/skeleton/dot-gitlab-ci.yml",
+        "generator/authoring/skeleton/standards/norms.yml",
+        "generator/authoring/dependencies.lock",
         "generator/py.typed",
     ):
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "handbook = generator.cli:entry" in text
-    assert "handbook = generator.plugin:HandbookPlugin" in text
+    assert "handbook = generator.engines.mkdocs.plugin:HandbookPlugin" in text
 
 
 def test_the_vendored_wheel_holds_what_the_built_wheel_holds(wheel: Path) -> None:

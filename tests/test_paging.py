@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from benchmarks.synthetic import write
-from generator.paging import ROWS_PER_PAGE, page_paths, pagers, paginate
+from generator.site.paging import ROWS_PER_PAGE, page_paths, pagers, paginate
 from tests.conftest import run_cli
 
 ITEM_ID = re.compile(r"\b(?:VAL|NRM|PAR)-\d+\b")

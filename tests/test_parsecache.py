@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks import synthetic
-from generator import parsecache
-from generator.helper import NO_HELPERS_VARIABLE
-from generator.load import load_handbook
-from generator.parsecache import ParseStore
-from generator.yamlsource import ParsedYaml, parse_yaml
+from generator.source import parsecache
+from generator.source.load import load_handbook
+from generator.source.parsecache import ParseStore
+from generator.source.yamlsource import ParsedYaml, parse_yaml
+from generator.speed.helper import NO_HELPERS_VARIABLE
 
 TEXT = "norms:\n  - id: NRM-001\n    title: Greet\n    title: twice\n    n: 12\n"
 

@@ -8,10 +8,10 @@ import re
 import pytest
 from markupsafe import Markup
 
-from generator import mdtext
-from generator.load import load_handbook
-from generator.model import Handbook, id_order
-from generator.render import Rendered, render_handbook
+from generator.model.items import Handbook, id_order
+from generator.site.render import Rendered, render_handbook
+from generator.source.load import load_handbook
+from generator.text import mdtext
 from tests.conftest import FIXTURES, ROOT
 
 TODAY = dt.date(2026, 11, 22)

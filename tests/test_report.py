@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic, Rule, printable, shown
-from generator.filesystem import printable as printable_path
-from generator.model import Location
-from generator.report import as_github, as_json, as_text
+from generator.model.diagnostics import Diagnostic, Rule
+from generator.model.items import Location
+from generator.report.diagnostics import as_github, as_json, as_text
+from generator.system.filesystem import printable as printable_path
+from generator.text.printable import printable, shown
 from tests.conftest import init_repository, run_cli
 
 # What a hostile pull request can put into YAML text with double-quoted escapes: colours

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import RULES, Rule, Severity
+from generator.model.diagnostics import RULES, Rule, Severity
 from tests.conftest import FIXTURES, run_cli
 
 BAD = FIXTURES / "bad"

@@ -13,10 +13,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from generator.load import load_handbook
-from generator.model import REFERS_TO, TERM_ID_PATTERN, Handbook, Norm, Value, id_order
-from generator.schema import SCHEMA_FILE, schema_text
-from generator.yamlsource import parse_yaml
+from generator.model.items import REFERS_TO, TERM_ID_PATTERN, Handbook, Norm, Value, id_order
+from generator.model.schema import SCHEMA_FILE, schema_text
+from generator.source.load import load_handbook
+from generator.source.yamlsource import parse_yaml
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 STANDARDS = sorted((ROOT / "standards").rglob("*.yml"))

@@ -13,7 +13,7 @@ import pytest
 from mkdocs.livereload import LiveReloadServer
 
 from benchmarks.serve import free_port, page, serving, until
-from generator.plugin import STANDARDS_POLL, _polling_every
+from generator.engines.mkdocs.plugin import STANDARDS_POLL, _polling_every
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_handbook, read_settings
+from generator.source.load import load_handbook, read_settings
 from tests.conftest import ROOT
 
 

@@ -17,9 +17,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
 
-from generator.load import load_handbook
-from generator.model import Handbook
-from generator.searchtext import for_search
+from generator.engines.mkdocs.searchtext import for_search
+from generator.model.items import Handbook
+from generator.source.load import load_handbook
 from tests.conftest import FIXTURES, ROOT, copy_handbook, run_cli
 from tests.hostile import PAYLOADS, write_hostile_standards
 

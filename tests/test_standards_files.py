@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import is_standards_file, load_handbook, read_settings
+from generator.source.load import is_standards_file, load_handbook, read_settings
 from tests.conftest import init_repository, run_cli
 
 EXTRA = "values:\n  - id: VAL-900\n    title: Extra\n    statement: Read, wherever it is.\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.suggestions import Names, did_you_mean, distance
+from generator.model.suggestions import Names, did_you_mean, distance
 from tests.conftest import run_cli
 
 VALUES = ["VAL-001", "VAL-002", "VAL-008", "VAL-021", "VAL-120"]

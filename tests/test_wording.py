@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from generator.load import SECTION_MODELS, load_file
-from generator.model import Settings
-from generator.yamlsource import parse_yaml
+from generator.model.items import Settings
+from generator.source.load import SECTION_MODELS, load_file
+from generator.source.yamlsource import parse_yaml
 from tests.conftest import run_cli
 
 WRONG: list[Any] = [

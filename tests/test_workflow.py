@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.codeowners import codeowners
-from generator.load import load_handbook
+from generator.rules.codeowners import codeowners
+from generator.source.load import load_handbook
 from tests.conftest import GOLDEN, ROOT, git, golden, run_cli
 
 pytestmark = pytest.mark.slow

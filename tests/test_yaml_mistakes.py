@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from generator.model import Measure
+from generator.model.items import Measure
 from tests.conftest import FIXTURES, copy_handbook, run_cli
 
 MISTAKES = FIXTURES / "yaml-mistakes"

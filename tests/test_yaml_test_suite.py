@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diagnostics import RULES, Family
-from generator.yamlsource import (
+from generator.model.diagnostics import RULES, Family
+from generator.source.yamlsource import (
     ParsedYaml,
     _from_events,
     _from_nodes,

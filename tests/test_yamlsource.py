@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import Rule
-from generator.yamlsource import MAX_DEPTH, _from_events, _from_nodes, _may_need_events, parse_yaml
+from generator.model.diagnostics import Rule
+from generator.source.yamlsource import (
+    MAX_DEPTH,
+    _from_events,
+    _from_nodes,
+    _may_need_events,
+    parse_yaml,
+)
 from tests.conftest import FIXTURES
 
 

@@ -1,0 +1,231 @@
+"""Parsed standards files kept on disk between runs of `handbook validate`.
+
+A cold run parses every file again, though a policy owner changed one since the last run. What
+parsing a file gave (its data: dicts, tuples, text and numbers; its problems; the nodes already
+refused) is stored with `marshal`, under the SHA-256 of the reader's own source (its three
+modules and the rules), the file's name and its bytes, so that a changed byte, a renamed file
+or a changed reader misses. Positions are not stored: they are found again from the text when
+a step asks for one.
+
+Each entry starts with the SHA-256 of the rest; an entry that does not match, or does not read
+back as a parse result, is ignored and written again. Nothing is unpickled and no code is
+loaded, and the folder is in the user's cache, not in the repository: a cache committed with a
+pull request cannot feed a CI run anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import BinaryIO
+
+from generator.model import diagnostics
+from generator.model.diagnostics import Diagnostic, Rule
+from generator.model.items import Location
+from generator.source import yamlerrors, yamlgaps, yamlsource
+from generator.source.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
+from generator.speed.helper import may_fork
+from generator.system.filesystem import write_whole
+
+_SUFFIX = ".marshal"
+
+
+def _fingerprint() -> bytes:
+    """Entries made by another version of the reader or of the rules are never found."""
+    digest = hashlib.sha256(version("service-handbook").encode("utf-8"))
+    for module in (yamlsource, yamlgaps, yamlerrors, diagnostics):
+        source = Path(module.__file__) if module.__file__ else None
+        if source is not None and source.is_file():
+            digest.update(source.read_bytes())
+    return digest.digest()
+
+
+_READER = _fingerprint()
+
+
+def cache_folder(standards: Path) -> Path | None:
+    """Where the parsed files of one standards folder are kept: the user's cache
+    (`$XDG_CACHE_HOME`, else `~/.cache`), one folder per standards folder; None where there
+    is none (no home folder), and then nothing is kept."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        where = os.fsencode(standards.resolve())
+    except (OSError, RuntimeError):  # no home folder; a loop of links on the way
+        return None
+    return Path(base) / "service-handbook" / hashlib.sha256(where).hexdigest()[:16]
+
+
+def user_store(standards: Path) -> ParseStore | None:
+    """The store in the user's cache for `standards`, if the user has a cache folder."""
+    folder = cache_folder(standards)
+    return ParseStore(folder) if folder is not None else None
+
+
+AHEAD_CHARACTERS = 1 << 20
+"""Below this much text to parse, forking costs more than it saves."""
+OWN_SHARE = 0.35
+"""The part of the parsing this process keeps: it also validates every file, the forked one
+only parses (at 10,000 norms parsing takes about four times as long as validating)."""
+
+
+class ParseStore:
+    """Parses files, or reads back what parsing the same bytes gave before."""
+
+    def __init__(self, folder: Path, parse: Callable[[str, str], ParsedYaml] = parse_yaml) -> None:
+        self.folder = folder
+        self._parse = parse
+        self._used: set[str] = set()
+        self._helper: _Helper | None = None
+
+    def _entry(self, file: str, digest: bytes) -> Path:
+        name = file.encode("utf-8", "surrogateescape")  # any name the system gave
+        key = hashlib.sha256(_READER + name + b"\0" + digest).hexdigest()
+        return self.folder / f"{key}{_SUFFIX}"
+
+    def parse(self, text: str, file: str, digest: bytes) -> ParsedYaml:
+        """`digest` is the SHA-256 of the file's bytes."""
+        entry = self._entry(file, digest)
+        self._used.add(entry.name)
+        if self._helper is not None:
+            self._helper.wait_for(entry.name)
+        stored = _read(entry, text, file)
+        if stored is not None:
+            return stored
+        parsed = self._parse(text, file)
+        _write(entry, parsed)
+        return parsed
+
+    def parse_ahead(self, files: Sequence[tuple[str, str, bytes]]) -> None:
+        """Have a forked process parse and store the later files (text, name, digest) not
+        stored yet, while this one parses the earlier ones and validates: a cold run spends
+        most of its time in the YAML parser, and a machine has more than one core. The other
+        process says each file it has stored; `parse` waits for that before it reads the entry,
+        and checks it like any stored entry. If the other process fails, this one parses what
+        is missing itself."""
+        if self._helper is not None or not may_fork():
+            return
+        missing = [(t, f, d) for t, f, d in files if not _stored(self._entry(f, d))]
+        total = sum(len(text) for text, _, _ in missing)
+        if total < AHEAD_CHARACTERS:
+            return
+        split, kept = len(missing), 0
+        for index, (text, _, _) in enumerate(missing):
+            if kept >= total * OWN_SHARE:
+                split = index
+                break
+            kept += len(text)
+        theirs = [(text, self._entry(file, digest), file) for text, file, digest in missing[split:]]
+        if theirs:
+            try:
+                self._helper = _Helper.start(theirs, self._parse)
+            except OSError:  # no process or pipe to be had: this one parses everything
+                self._helper = None
+
+    def finish(self) -> None:
+        """Wait for the other process to end, if one was started."""
+        if self._helper is not None:
+            self._helper.end()
+            self._helper = None
+
+    def prune(self) -> None:
+        """Delete the entries this run did not use: earlier versions of files, removed files.
+        A cache that cannot be listed or changed is left as it is."""
+        try:
+            for entry in self.folder.glob(f"*{_SUFFIX}"):
+                if entry.name not in self._used:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            return
+
+
+class _Helper:
+    """The forked process that parses ahead, and what it has said it stored."""
+
+    def __init__(self, pid: int, news: BinaryIO, pending: set[str]) -> None:
+        self.pid = pid
+        self.news = news
+        self.pending = pending
+        """Entries it was given and has not yet said it stored."""
+
+    @classmethod
+    def start(
+        cls, work: Sequence[tuple[str, Path, str]], parse: Callable[[str, str], ParsedYaml]
+    ) -> _Helper:
+        read_end, write_end = os.pipe()
+        pid = os.fork()  # ends with this process, however it ends (`children`)
+        if pid == 0:  # the forked process: parse, store, say so; end without cleaning up
+            status = 1
+            try:
+                os.close(read_end)
+                for text, entry, file in work:
+                    _write(entry, parse(text, file))
+                    os.write(write_end, entry.name.encode("ascii") + b"\n")
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        return cls(pid, os.fdopen(read_end, "rb"), {entry.name for _, entry, _ in work})
+
+    def wait_for(self, name: str) -> None:
+        """Until the other process has stored `name`, or has ended (then the entry is read if
+        it was written, and parsed here if not)."""
+        while name in self.pending:
+            said = self.news.readline()
+            if not said.endswith(b"\n"):  # it ended
+                self.pending.clear()
+                break
+            self.pending.discard(said[:-1].decode("ascii"))
+
+    def end(self) -> None:
+        self.news.close()
+        os.waitpid(self.pid, 0)
+
+
+def _stored(entry: Path) -> bool:
+    try:
+        return entry.exists()
+    except OSError:  # a cache folder that may not be looked into holds nothing for this run
+        return False
+
+
+def _read(entry: Path, text: str, file: str) -> ParsedYaml | None:
+    try:
+        stored = entry.read_bytes()
+    except OSError:
+        return None
+    digest, payload = stored[:32], stored[32:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        data, problems, refused = marshal.loads(payload)
+        return parsed_without_positions(
+            text,
+            file,
+            data,
+            [
+                Diagnostic(Rule(rule), Location(at, line, column), message, hint, tuple(ids))
+                for rule, at, line, column, message, hint, ids in problems
+            ],
+            {tuple(path) for path in refused},
+        )
+    except (ValueError, TypeError, EOFError):
+        return None
+
+
+def _write(entry: Path, parsed: ParsedYaml) -> None:
+    payload = marshal.dumps(
+        (
+            parsed.data,
+            [(p.rule.value, *p.location, p.message, p.hint, p.ids) for p in parsed.problems],
+            sorted(parsed.refused, key=repr),
+        )
+    )
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_whole(entry, hashlib.sha256(payload).digest() + payload)
+    except OSError:
+        pass  # a cache that cannot be written (a full disk …) only makes the next run slower

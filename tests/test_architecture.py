@@ -1,0 +1,129 @@
+"""The package layout is the architecture: data flows one way, from the files through the model,
+the rules and the site plan to an engine, and an engine is reached only through its adapter.
+
+A test and not a convention, because a single upward import (the planner asking MkDocs for a
+URL, the pipeline calling back into the plugin) is how a house of layers turns into one room.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "generator"
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("text",),  # escaping for Markdown, HTML and terminals: depends on nothing
+    ("system",),  # files, programs and child processes of the operating system
+    ("speed",),  # mechanisms that only buy time; each has a single-process twin
+    ("model",),  # the immutable handbook, its diagnostics and languages
+    ("source",),  # YAML files to the model, with positions
+    ("rules",),  # every check over the model
+    ("audit",),  # coverage, scores and exports
+    ("releases",),  # release records, tags and the diff between two handbooks
+    ("site",),  # the site plan: page kinds, rendering, words, templates
+    ("report",),  # diagnostics as text, JSON and Markdown
+    ("pipeline",),  # the stories: validate, plan the pages
+    ("engines",),  # adapters: MkDocs, Zensical, the PDF printer
+    ("authoring", "publish"),  # commands that write the repository or a release
+    ("cli",),  # the edge: arguments, printing, exit codes
+)
+"""Lowest first: a module may import from its own package and from the layers below it."""
+
+ENGINE_LIBRARIES = {
+    "mkdocs": "engines/mkdocs",
+    "material": "engines/mkdocs",
+    "zensical": "engines/zensical",
+}
+"""Third-party engines, each imported only by its adapter."""
+
+
+def _layer(top: str) -> int:
+    for number, names in enumerate(LAYERS):
+        if top in names:
+            return number
+    raise AssertionError(f"generator/{top} belongs to no layer: add it to LAYERS")
+
+
+def _modules() -> Iterator[Path]:
+    yield from sorted(PACKAGE.rglob("*.py"))
+
+
+def _top(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def _imports(path: Path) -> Iterator[tuple[int, str]]:
+    """Every module `path` imports, absolute, with its line (lazy imports inside functions
+    count: they are still a dependency)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.level:
+                raise AssertionError(f"{path}:{node.lineno}: relative import")
+            if node.module == "generator":
+                for alias in node.names:
+                    yield node.lineno, f"generator.{alias.name}"
+            else:
+                yield node.lineno, node.module
+
+
+def _upward_imports() -> list[str]:
+    found = []
+    for path in _modules():
+        if path.name == "__init__.py" and path.parent == PACKAGE:
+            continue
+        top = _top(path)
+        for line, module in _imports(path):
+            parts = module.split(".")
+            if parts[0] != "generator" or len(parts) < 2:
+                continue
+            target = parts[1]
+            if target != top and _layer(target) >= _layer(top):
+                where = path.relative_to(PACKAGE.parent)
+                found.append(f"{where}:{line}: {top} imports {module}")
+    return found
+
+
+def test_every_package_imports_only_from_the_layers_below() -> None:
+    assert _upward_imports() == []
+
+
+@pytest.mark.parametrize("library", sorted(ENGINE_LIBRARIES))
+def test_an_engine_is_imported_only_by_its_adapter(library: str) -> None:
+    adapter = PACKAGE / ENGINE_LIBRARIES[library]
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: imports {module}"
+        for path in _modules()
+        if adapter not in path.parents
+        for line, module in _imports(path)
+        if module.split(".")[0] == library
+    ]
+    assert found == []
+
+
+def test_the_layers_name_every_package() -> None:
+    """A new package is placed deliberately, not wherever the first import put it."""
+    tops = {
+        _top(path)
+        for path in _modules()
+        if not (path.parent == PACKAGE and path.stem == "__init__")
+    }
+    placed = {name for names in LAYERS for name in names}
+    assert tops <= placed
+    assert placed <= tops
+
+
+def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
+    """The rule itself: a site module reaching into an engine is caught."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("from generator.engines.mkdocs import plugin\nimport mkdocs.config\n")
+    imported = [module for _line, module in _imports(sample)]
+    assert imported == ["generator.engines.mkdocs", "mkdocs.config"]
+    assert _layer("engines") > _layer("site")
