@@ -19,6 +19,7 @@ import contextlib
 import functools
 import http.server
 import math
+import os
 import re
 import statistics
 import threading
@@ -33,7 +34,8 @@ from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator.engines.pdf import CHROMIUM, CHROMIUM_ARGS
+from generator.engines.pdf import CHROMIUM_ARGS
+from generator.system.environment import read_environment
 
 # Sections whose pages below are pages of their own (the audit's matrix, trace …, the print
 # section's values/): below any other section a page is one of many alike, for an item or a
@@ -221,7 +223,9 @@ def read(
     generator does: close it (contextlib.closing) when not reading it to the end."""
     site = site.resolve()
     with served(site) as root, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        browser = playwright.chromium.launch(
+            executable_path=read_environment(os.environ).chromium, args=list(CHROMIUM_ARGS)
+        )
         try:
             for page in pages:
                 elements = count_elements((site / page.path).read_text(encoding="utf-8"))

@@ -28,6 +28,7 @@ from generator.pipeline import InvalidHandbookError, build_pages, validate
 from generator.releases.history import DEFAULT_BRANCH
 from generator.report.diagnostics import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.source.parsecache import user_store
+from generator.system.environment import read_environment
 from generator.system.filesystem import FileSystemError, write_whole
 from generator.system.programs import MissingProgramError
 from generator.text.printable import printable_lines
@@ -349,7 +350,7 @@ def _validate(args: argparse.Namespace) -> int:
     validation = validate(
         args.standards,
         today=args.today or dt.date.today(),
-        store=user_store(args.standards),
+        store=user_store(args.standards, read_environment(os.environ)),
     )
     sys.stdout.write(
         format_diagnostics(
@@ -401,6 +402,7 @@ def _release(args: argparse.Namespace) -> int:
             date=args.date or dt.date.today(),
             force=args.force,
             branch=args.branch,
+            environment=read_environment(os.environ),
         )
     except PublishError as refused:
         sys.stderr.write(f"handbook: release {args.version} refused: {refused}\n")
@@ -437,9 +439,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from generator.engines.pdf import PdfError, print_pdf, source_date
+    from generator.engines.pdf import PdfError, print_pdf
 
     _reproducible_environment(Path("mkdocs.yml"))
+    environment = read_environment(os.environ)
     pages = sorted(args.site_dir.glob("*/print/index.html")) or sorted(
         args.site_dir.glob("print/index.html")
     )
@@ -454,7 +457,9 @@ def _pdf(args: argparse.Namespace) -> int:
         try:
             title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)
             footer = html.unescape(title.group(1)).strip() if title else language
-            written = print_pdf(page, args.out / name, footer, source_date())
+            written = print_pdf(
+                page, args.out / name, footer, environment.chromium, environment.source_date
+            )
         except PdfError as error:
             print(f"handbook pdf: {error}", file=sys.stderr)
             return EXIT_FAILED

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.engines.mkdocs.build import remove_abandoned_staging, root_pages
-from generator.engines.mkdocs.plugin import LANGUAGE_VARIABLE, PDF_VARIABLE
 from generator.engines.mkdocs.project import site_folder, site_name, standards_folder
 from generator.engines.pdf import PdfError, chromium
 from generator.model.diagnostics import Diagnostic, Rule, has_errors
@@ -47,6 +45,9 @@ from generator.report.diagnostics import as_text
 from generator.site.sitepages import NOT_FOUND, root_page
 from generator.source.load import load_handbook
 from generator.system import children
+from generator.system.environment import LANGUAGE as LANGUAGE_VARIABLE
+from generator.system.environment import PDF as PDF_VARIABLE
+from generator.system.environment import RELEASE_DATE, RELEASE_TITLE, Environment, for_child
 from generator.system.programs import MissingProgramError, console_script_folder, require_git
 
 REMOTE = "origin"
@@ -90,11 +91,12 @@ def publish(
     date: dt.date,
     force: bool,
     branch: str,
+    environment: Environment,
 ) -> list[str]:
     """Check, then publish `version`; returns what a person should read about it."""
     repo = _repo(config_file)
     with _one_release_at_a_time(repo):
-        return _publish(config_file, repo, version, title, date, force, branch)
+        return _publish(config_file, repo, version, title, date, force, branch, environment)
 
 
 @contextmanager
@@ -116,6 +118,7 @@ def _publish(
     date: dt.date,
     force: bool,
     branch: str,
+    environment: Environment,
 ) -> list[str]:
     standards = standards_folder(config_file)
     project = config_file.resolve().parent
@@ -129,7 +132,7 @@ def _publish(
         )
     _catch_up_with_remote(repo, branch)
     tools = _tools_path()
-    _ready_to_publish(repo)
+    _ready_to_publish(repo, environment)
     validation = validate(standards, today=date)
     if validation.failed():
         raise PublishError(
@@ -168,15 +171,17 @@ def _publish(
             )
         lines.extend(f"warning: {d.location}: [{d.rule}] {d.message}" for d in problems)
         lines.append(f"changes since {base.version}: {_summary(changes)}")
-    environment = {
-        **os.environ,
-        "PATH": os.pathsep.join([tools, os.environ.get("PATH", "")]),
-        "HANDBOOK_RELEASE_DATE": date.isoformat(),
-        "HANDBOOK_RELEASE_TITLE": title or version,
-        "SOURCE_DATE_EPOCH": _epoch(date),
-        PDF_VARIABLE: "1",
-        "NO_MKDOCS_2_WARNING": "1",
-    }
+    # What mike's MkDocs builds read at their edge (`system.environment`).
+    mike_environment = for_child(
+        {
+            RELEASE_DATE: date.isoformat(),
+            RELEASE_TITLE: title or version,
+            "SOURCE_DATE_EPOCH": _epoch(date),
+            PDF_VARIABLE: "1",
+            "NO_MKDOCS_2_WARNING": "1",
+        },
+        programs_first=tools,
+    )
     # mike commits once per language. They go to a scratch branch; the site branch moves once,
     # at the end, in one compare-and-swap of its ref: a release that fails, is interrupted or
     # is killed (SIGKILL, power loss) half-way leaves the site branch exactly as it was.
@@ -185,8 +190,8 @@ def _publish(
     _reset_branch(repo, scratch, before)  # also drops a scratch branch a killed release left
     try:
         for prefix in prefixes:
-            _deploy(project, config_file, scratch, version, title, prefix, environment)
-        _root_pages(project, config_file, scratch, languages, version, environment)
+            _deploy(project, config_file, scratch, version, title, prefix, mike_environment)
+        _root_pages(project, config_file, scratch, languages, version, mike_environment)
         after = _branch_head(repo, scratch)
         assert after is not None
         git(repo, "update-ref", f"refs/heads/{branch}", after, before or "")
@@ -230,15 +235,12 @@ def _tools_path() -> str:
         raise PublishError(str(missing)) from None
 
 
-def _ready_to_publish(repo: Path) -> None:
+def _ready_to_publish(repo: Path, environment: Environment) -> None:
     """What a release needs outside Python, asked before anything is built: mike commits and
     the tag are signed with the user's git identity, and each language's PDF is printed by
     Chromium."""
-    for key, variable in (
-        ("user.name", "GIT_COMMITTER_NAME"),
-        ("user.email", "GIT_COMMITTER_EMAIL"),
-    ):
-        if os.environ.get(variable):
+    for key in ("user.name", "user.email"):
+        if key in environment.git_identity:
             continue
         try:
             git(repo, "config", "--get", key)
@@ -248,7 +250,7 @@ def _ready_to_publish(repo: Path) -> None:
                 '`git config user.name "…"` and `git config user.email …` first'
             ) from None
     try:
-        chromium()
+        chromium(environment.chromium)
     except PdfError as missing:
         reason = f"a release prints each language's PDF, and there is {missing}"
         raise PublishError(reason) from None

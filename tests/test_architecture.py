@@ -127,3 +127,61 @@ def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
     imported = [module for _line, module in _imports(sample)]
     assert imported == ["generator.engines.mkdocs", "mkdocs.config"]
     assert _layer("engines") > _layer("site")
+
+
+ENVIRONMENT_EDGES = {
+    "generator/system/environment.py",  # reads it into a typed Environment
+    "generator/cli.py",  # the command line's edge
+    "generator/engines/mkdocs/plugin.py",  # MkDocs' (and mike's) edge: on_config
+}
+
+
+def _environment_reads(path: Path) -> Iterator[int]:
+    """Lines that read a setting from the process environment: `os.environ.get(…)`,
+    `os.environ[…]` read, `os.getenv(…)`, `… in os.environ`. Handing the whole environment on
+    to a child (`{**os.environ, …}`) or setting a variable for one is not a read."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def is_environ(node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == "environ"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+        )
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get" and is_environ(node.func.value):
+                yield node.lineno
+            if node.func.attr == "getenv" and isinstance(node.func.value, ast.Name):
+                yield node.lineno
+        elif isinstance(node, ast.Subscript) and is_environ(node.value):
+            if isinstance(node.ctx, ast.Load):
+                yield node.lineno
+        elif isinstance(node, ast.Compare) and any(is_environ(c) for c in node.comparators):
+            yield node.lineno
+
+
+def test_the_environment_is_read_only_at_the_edges() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for path in _modules()
+        if path.relative_to(PACKAGE.parent).as_posix() not in ENVIRONMENT_EDGES
+        for line in _environment_reads(path)
+    ]
+    assert found == []
+
+
+def test_the_environment_check_sees_each_way_of_reading(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\n"
+        "a = os.environ.get('A')\n"
+        "b = os.environ['B']\n"
+        "c = os.getenv('C')\n"
+        "d = 'D' in os.environ\n"
+        "os.environ['E'] = '1'\n"
+        "f = {**os.environ, 'F': '1'}\n"
+    )
+    assert sorted(_environment_reads(sample)) == [2, 3, 4, 5]

@@ -14,7 +14,8 @@ from generator.source import parsecache
 from generator.source.load import load_handbook
 from generator.source.parsecache import ParseStore
 from generator.source.yamlsource import ParsedYaml, parse_yaml
-from generator.speed.helper import NO_HELPERS_VARIABLE
+from generator.system.environment import NO_HELPERS as NO_HELPERS_VARIABLE
+from generator.system.environment import read_environment
 
 TEXT = "norms:\n  - id: NRM-001\n    title: Greet\n    title: twice\n    n: 12\n"
 
@@ -135,7 +136,9 @@ def test_what_the_other_process_fails_to_parse_is_parsed_here(
 def test_one_process_parses_everything_when_asked_to(
     several_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(NO_HELPERS_VARIABLE, "1")
+    asked = read_environment({**os.environ, NO_HELPERS_VARIABLE: "1"})
     counting = _Counting()
-    load_handbook(several_files, store=ParseStore(tmp_path / "cache", counting))
+    load_handbook(
+        several_files, store=ParseStore(tmp_path / "cache", counting, helpers=asked.helpers)
+    )
     assert counting.files == _names(several_files)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from generator.system.filesystem import FileSystemError, write_whole
 
-CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = (
     # Without the background-networking flags Chromium keeps trying hosts this machine cannot
     # reach; as root it needs --no-sandbox.
@@ -92,23 +91,28 @@ def parts_of(page: Path) -> list[Path]:
     return found
 
 
-def chromium() -> Path:
+def chromium(program: Path) -> Path:
     """The Chromium program that prints; pip cannot install it, so say how to get one."""
-    if not Path(CHROMIUM).is_file():
+    if not program.is_file():
         raise PdfError(
-            f"no Chromium at {CHROMIUM}: install Debian's chromium package (apt-get install "
+            f"no Chromium at {program}: install Debian's chromium package (apt-get install "
             "chromium), or set HANDBOOK_CHROMIUM to the path of a Chromium or Chrome program"
         )
-    return Path(CHROMIUM)
+    return program
 
 
-def print_pdf(page: Path, out: Path, footer: str, created: dt.datetime | None = None) -> Path:
+def print_pdf(
+    page: Path, out: Path, footer: str, program: Path, created: dt.datetime | None = None
+) -> Path:
     """Print the HTML file `page` and its parts (`parts_of`) as one PDF to `out`."""
-    return print_pdfs([(page, out)], footer, created)[0]
+    return print_pdfs([(page, out)], footer, program, created)[0]
 
 
 def print_pdfs(
-    documents: Sequence[tuple[Path, Path]], footer: str, created: dt.datetime | None = None
+    documents: Sequence[tuple[Path, Path]],
+    footer: str,
+    program: Path,
+    created: dt.datetime | None = None,
 ) -> list[Path]:
     """Print each (page, PDF) pair, all in one run of Chromium; `footer` (plain text) goes on
     every sheet.
@@ -117,7 +121,7 @@ def print_pdfs(
     that the same site prints the same bytes."""
     from playwright.sync_api import Error, sync_playwright
 
-    chromium()
+    chromium(program)
     template = (
         '<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;'
         'justify-content:space-between;font-family:sans-serif">'
@@ -129,7 +133,7 @@ def print_pdfs(
         with sync_playwright() as playwright:
             # In UTC, the dates' zone is always `+00'00'`, whatever the machine's zone.
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), env={**os.environ, "TZ": "UTC"}
+                executable_path=program, args=list(CHROMIUM_ARGS), env={**os.environ, "TZ": "UTC"}
             )
             try:
                 for page, out in documents:
@@ -171,9 +175,3 @@ def _article(page: Path) -> str:
 def dated(pdf: bytes, created: dt.datetime) -> bytes:
     stamp = created.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S").encode("ascii")
     return _PDF_DATE.sub(lambda found: b"/" + found[1] + b" (D:" + stamp, pdf)
-
-
-def source_date() -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH (reproducible-builds.org), as the build set it; None if unset."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None

@@ -29,6 +29,7 @@ from generator.model.items import Location
 from generator.source import yamlerrors, yamlgaps, yamlsource
 from generator.source.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
 from generator.speed.helper import may_fork
+from generator.system.environment import Environment
 from generator.system.filesystem import write_whole
 
 _SUFFIX = ".marshal"
@@ -47,22 +48,25 @@ def _fingerprint() -> bytes:
 _READER = _fingerprint()
 
 
-def cache_folder(standards: Path) -> Path | None:
-    """Where the parsed files of one standards folder are kept: the user's cache
-    (`$XDG_CACHE_HOME`, else `~/.cache`), one folder per standards folder; None where there
-    is none (no home folder), and then nothing is kept."""
-    try:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        where = os.fsencode(standards.resolve())
-    except (OSError, RuntimeError):  # no home folder; a loop of links on the way
+def cache_folder(standards: Path, cache_home: Path | None) -> Path | None:
+    """Where the parsed files of one standards folder are kept: the user's cache, one folder
+    per standards folder; None where there is none (no home folder), and then nothing is
+    kept."""
+    if cache_home is None:
         return None
-    return Path(base) / "service-handbook" / hashlib.sha256(where).hexdigest()[:16]
+    try:
+        where = os.fsencode(standards.resolve())
+    except (OSError, RuntimeError):  # a loop of links on the way
+        return None
+    return cache_home / "service-handbook" / hashlib.sha256(where).hexdigest()[:16]
 
 
-def user_store(standards: Path) -> ParseStore | None:
+def user_store(standards: Path, environment: Environment) -> ParseStore | None:
     """The store in the user's cache for `standards`, if the user has a cache folder."""
-    folder = cache_folder(standards)
-    return ParseStore(folder) if folder is not None else None
+    folder = cache_folder(standards, environment.cache_home)
+    if folder is None:
+        return None
+    return ParseStore(folder, helpers=environment.helpers)
 
 
 AHEAD_CHARACTERS = 1 << 20
@@ -75,9 +79,16 @@ only parses (at 10,000 norms parsing takes about four times as long as validatin
 class ParseStore:
     """Parses files, or reads back what parsing the same bytes gave before."""
 
-    def __init__(self, folder: Path, parse: Callable[[str, str], ParsedYaml] = parse_yaml) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        parse: Callable[[str, str], ParsedYaml] = parse_yaml,
+        *,
+        helpers: bool = True,
+    ) -> None:
         self.folder = folder
         self._parse = parse
+        self._helpers = helpers
         self._used: set[str] = set()
         self._helper: _Helper | None = None
 
@@ -106,7 +117,7 @@ class ParseStore:
         process says each file it has stored; `parse` waits for that before it reads the entry,
         and checks it like any stored entry. If the other process fails, this one parses what
         is missing itself."""
-        if self._helper is not None or not may_fork():
+        if self._helper is not None or not may_fork(self._helpers):
             return
         missing = [(t, f, d) for t, f, d in files if not _stored(self._entry(f, d))]
         total = sum(len(text) for text, _, _ in missing)

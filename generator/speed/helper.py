@@ -36,7 +36,6 @@ from generator.system import children
 Job = tuple[str, Callable[[], bytes | Iterable[bytes]]]
 """A name and what makes the result: bytes, or chunks of bytes written as they come."""
 
-NO_HELPERS_VARIABLE = "HANDBOOK_NO_HELPERS"
 """Set to 1, a build makes everything in its own process."""
 
 _DIGEST = hashlib.sha256
@@ -52,15 +51,16 @@ def can_fork() -> bool:
     return children.TIED and "fork" in multiprocessing.get_all_start_methods()
 
 
-def may_fork() -> bool:
+def may_fork(helpers: bool = True) -> bool:
     """Whether this process may hand work to a forked one: where forking is safe (on Linux,
     where a helper ends with its parent, and in a process with no other thread), where more
     than one core is ours, and unless HANDBOOK_NO_HELPERS=1 asks for one process (a machine
     that limits processes, or builds of several languages side by side, which already keep
-    every core busy)."""
+    every core busy); `helpers` is that wish, as the environment said it
+    (`system.environment`)."""
     return (
         can_fork()  # first: other systems have no `sched_getaffinity`
-        and os.environ.get(NO_HELPERS_VARIABLE) != "1"
+        and helpers
         and threading.active_count() == 1
         and len(os.sched_getaffinity(0)) > 1
     )

@@ -20,12 +20,14 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
 from generator.engines.failure import BuildFailedError
-from generator.engines.mkdocs.plugin import LANGUAGE_VARIABLE
 from generator.engines.mkdocs.project import site_folder
 from generator.site.sitepages import NOT_FOUND, redirect_page, root_page
-from generator.speed.helper import NO_HELPERS_VARIABLE, can_fork
+from generator.speed.helper import can_fork
 from generator.speed.lockedfolder import claim as claim_folder
 from generator.speed.lockedfolder import remove_if_abandoned
+from generator.system.environment import LANGUAGE as LANGUAGE_VARIABLE
+from generator.system.environment import NO_HELPERS as NO_HELPERS_VARIABLE
+from generator.system.environment import variable_set
 from generator.system.filesystem import doing
 
 _RENAME_EXCHANGE = 2
@@ -197,10 +199,7 @@ class _BelowErrors(logging.Filter):
 def _build_one(
     config_file: Path, site_dir: Path, strict: bool, language: str | None, offline: bool
 ) -> None:
-    previous = os.environ.get(LANGUAGE_VARIABLE)
-    if language is not None:
-        os.environ[LANGUAGE_VARIABLE] = language
-    try:
+    with variable_set(LANGUAGE_VARIABLE, language):
         config = load_config(config_file=str(config_file), strict=strict)
         config.site_dir = str(site_dir)
         if offline and "material/offline" not in config.plugins:
@@ -216,11 +215,6 @@ def _build_one(
             build(config)
         finally:
             config.plugins.on_shutdown()
-    finally:
-        if previous is None:
-            os.environ.pop(LANGUAGE_VARIABLE, None)
-        else:
-            os.environ[LANGUAGE_VARIABLE] = previous
 
 
 def replace_directory(new: Path, target: Path) -> None:

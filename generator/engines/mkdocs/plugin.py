@@ -8,12 +8,10 @@ and the template overrides so that `mkdocs serve` reloads on every edit.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import json
 import os
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -45,15 +43,9 @@ from generator.engines.mkdocs.searchindex import (
 from generator.model.diagnostics import Diagnostic, Rule, Severity
 from generator.model.items import Handbook
 from generator.pipeline import InvalidHandbookError, build_pages
+from generator.releases.context import release_context
 from generator.releases.history import (
     DEFAULT_BRANCH,
-    Release,
-    ReleaseContext,
-    extract_standards,
-    head_commit,
-    previous,
-    releases,
-    repository_root,
 )
 from generator.report.diagnostics import as_text
 from generator.site.auditpages import exports
@@ -66,20 +58,19 @@ from generator.site.i18n import translations
 from generator.site.pages import site_url
 from generator.site.render import BlockError, CompiledTemplates, Later, Rendered
 from generator.site.sitepages import NOT_FOUND, build_root, language_name, script, words
-from generator.source.load import LoadedFile, load_handbook
+from generator.source.load import LoadedFile
 from generator.source.parsecache import user_store
 from generator.speed import blockfile
 from generator.speed.blockfile import BlockFile
 from generator.speed.filecache import FileCache
 from generator.speed.helper import Helper, may_fork, private_folder, return_free_memory
+from generator.system.environment import Environment, read_environment
 from generator.text.mdtext import css_string
 from generator.text.printable import printable
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/handbook.css"
 SCRIPT = "assets/handbook.js"
-PDF_VARIABLE = "HANDBOOK_PDF"
-LANGUAGE_VARIABLE = "HANDBOOK_LANGUAGE"
 SEARCH_LANGUAGES: dict[str, tuple[list[str], list[str]]] = {
     # lunr languages and the pipeline steps kept. Material adds a wildcard to every word typed,
     # which makes lunr skip stemming; `search-stemming.js`, run in the search worker, stems
@@ -96,49 +87,6 @@ SEARCH_LANGUAGES: dict[str, tuple[list[str], list[str]]] = {
     "lv": (["en"], []),
 }
 SEARCH_WORKER = "assets/javascripts/workers/handbook-search.js"
-
-
-def release_context(standards: Path, branch: str, prefix: str = "") -> ReleaseContext:
-    """Where this build stands in the release history, read from git.
-
-    Under `handbook release`, mike sets MIKE_DOCS_VERSION and the command sets the release
-    date and title; any other build is compared with the last release, as a preview.
-    """
-    repo = repository_root(standards)
-    if repo is None:
-        return ReleaseContext((), None, None, None)
-    history = tuple(releases(repo, branch, prefix))
-    version = os.environ.get("MIKE_DOCS_VERSION")
-    folder = standards.resolve().relative_to(repo.resolve()).as_posix()
-    current = None
-    released_on = os.environ.get("HANDBOOK_RELEASE_DATE")
-    if version and released_on:
-        current = Release(
-            date=dt.date.fromisoformat(released_on),
-            version=version,
-            title=os.environ.get("HANDBOOK_RELEASE_TITLE") or version,
-            commit=head_commit(repo),
-            manifest_sha256="",
-            standards=folder,
-        )
-    base = previous(list(history), version)
-    base_handbook = None
-    if base is not None:
-        with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
-            extracted = extract_standards(repo, base.commit, base.standards, Path(scratch))
-            base_handbook = load_handbook(
-                extracted, label=f"{base.standards}@{base.version}"
-            ).handbook
-    return ReleaseContext(history, base, base_handbook, current)
-
-
-def build_date() -> dt.date:
-    """The day the audit section is dated: SOURCE_DATE_EPOCH (the commit's date under
-    `handbook build`) when set, so a rebuild of the same commit is identical; else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 # The pages MkDocs writes last (after the values, channels and categories): their blocks are
@@ -188,6 +136,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.directory_urls = True
         """MkDocs' `use_directory_urls` as the pages were rendered with it."""
         self.language: str | None = None
+        self.environment = Environment()
+        """What the process environment asked of this build, read once in `on_config`."""
         self.translated: tuple[str, ...] = ()
         """The languages other than the default: `docs/<lang>/` holds their hand-written pages."""
 
@@ -220,20 +170,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 "does not exist); create it, or correct or remove the setting"
             )
         # `handbook build` and `handbook release` build each language on its own and say which.
-        language = os.environ.get(LANGUAGE_VARIABLE) or None
+        self.environment = environment = read_environment(os.environ)
+        language = environment.language
         self.directory_urls = _directory_urls(config)
         try:
             validation, rendered = build_pages(
                 standards,
-                today=build_date(),
+                today=environment.audit_date(),
                 templates=templates,
-                releases=release_context(standards, self.config.site_branch, language or ""),
+                releases=release_context(
+                    standards, self.config.site_branch, environment, language or ""
+                ),
                 language=language,
-                pdf=os.environ.get(PDF_VARIABLE) == "1",
+                pdf=environment.pdf,
                 # Only `mkdocs serve` validates again; a single build need not keep every file,
                 # and parses as `handbook validate` does: on both cores, keeping what it parsed.
                 cache=self.files if self.command == "serve" else None,
-                store=user_store(standards) if self.command != "serve" else None,
+                store=user_store(standards, environment) if self.command != "serve" else None,
                 directory_urls=self.directory_urls,
                 later_exports=True,
                 validated=self._start_exports_helper,
@@ -275,7 +228,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             "link": str(escape(words("Read the edition in force."))),
         }
         # Printed from the browser, every page names the handbook and its edition.
-        edition = os.environ.get("MIKE_DOCS_VERSION") or words("not yet published")
+        edition = environment.version or words("not yet published")
         config.extra["handbook_print"] = {
             "footer": str(css_string(f"{config.site_name} · {edition}")),
             "skip": PRINT_PAGE,  # the PDF has its own footer (pdf.py)
@@ -293,14 +246,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _use_helpers(self) -> bool:
         """Where `helper.may_fork` allows, and not under `mkdocs serve` (it runs a server and a
         watcher, and says "build" for `serve --clean`)."""
-        return self.command != "serve" and may_fork()
+        return self.command != "serve" and may_fork(self.environment.helpers)
 
     def _start_exports_helper(self, handbook: Handbook, language: str) -> None:
         """The helper that makes the exports starts as soon as the standards are valid: it
         needs the model alone, and forked before the pages are rendered it starts smaller."""
         self._stop_helpers()
         if self._use_helpers():
-            jobs = list(exports(handbook, language, build_date()).items())
+            jobs = list(exports(handbook, language, self.environment.audit_date()).items())
             self.exports_helper = Helper.started(jobs)
             self.helpers.extend([self.exports_helper] if self.exports_helper else [])
 
@@ -339,7 +292,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         context["extra_javascript"] = [
             normalize_url(str(script), None, ".") for script in config.extra_javascript
         ]
-        own = build_root(self.language, os.environ.get("MIKE_DOCS_VERSION"))
+        own = build_root(self.language, self.environment.version)
         said = words(self.language or DEFAULT_LANGUAGE)
         cast(dict[str, Any], context)["handbook_not_found"] = {
             "script": script(),
@@ -411,7 +364,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 pipeline = [step for step in pipeline if step != "stemmer"]
             search.config["lang"] = list(search_langs)
             search.config["pipeline"] = pipeline
-        version = os.environ.get("MIKE_DOCS_VERSION")
+        version = self.environment.version
         # Each language is its own build: `<lang>/` or, when versioned, `<lang>/<version>/`;
         # links are relative to this build's root, so they work from file:// and any host.
         up = "../../" if version else "../"
@@ -648,12 +601,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         finally:
             # Only now may a request complete what this build deferred, search index included.
             self.deferred.end_build()
-        if os.environ.get(PDF_VARIABLE) != "1" or self._deferring():
+        if not self.environment.pdf or self._deferring():
             return
-        from generator.engines.pdf import PdfError, print_pdfs, source_date
+        from generator.engines.pdf import PdfError, print_pdfs
 
         site = Path(config.site_dir)
-        version = os.environ.get("MIKE_DOCS_VERSION", "")
+        version = self.environment.version or ""
         footer = " · ".join(part for part in (config.site_name, version) if part)
         built = [
             (site / site_url(pages[0], self.directory_urls), site / pdf)
@@ -664,7 +617,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             print_pdfs(
                 [(page / "index.html" if page.is_dir() else page, pdf) for page, pdf in built],
                 footer,
-                source_date(),
+                self.environment.chromium,
+                self.environment.source_date,
             )
         except PdfError as error:
             raise PluginError(f"the PDF could not be printed: {error}") from None
