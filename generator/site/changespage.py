@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from generator.releases.diff import Changes, FieldChange, ItemChange, diff
 from generator.releases.history import RELEASE_FILE, Release, ReleaseContext
 from generator.site.pages import Group as ListGroup
-from generator.site.pages import NavEntry, Page, Planner
+from generator.site.pages import Page, Planner
 
 PAGE = "changes/index.md"
 PRINT_PAGE = "print/index.md"
@@ -51,14 +51,20 @@ class HistoryRow:
     current: bool
 
 
-def plan_changes(
-    planner: Planner, context: ReleaseContext, manifest_sha256: str
-) -> tuple[list[Page], dict[str, bytes]]:
-    files: dict[str, bytes] = {}
-    current = context.current
-    if current is not None:
-        current = dataclasses.replace(current, manifest_sha256=manifest_sha256)
-        files[RELEASE_FILE] = current.record().encode("utf-8")
+def release_files(context: ReleaseContext, manifest_sha256: str) -> dict[str, bytes]:
+    """The record of the release being made, published with it (none for a preview)."""
+    current = _current(context, manifest_sha256)
+    return {RELEASE_FILE: current.record().encode("utf-8")} if current is not None else {}
+
+
+def _current(context: ReleaseContext, manifest_sha256: str) -> Release | None:
+    if context.current is None:
+        return None
+    return dataclasses.replace(context.current, manifest_sha256=manifest_sha256)
+
+
+def plan_changes(planner: Planner, context: ReleaseContext, manifest_sha256: str) -> list[Page]:
+    current = _current(context, manifest_sha256)
     changes: Changes | None = None
     if context.base_handbook is not None:
         changes = diff(context.base_handbook, planner.handbook, language=planner.language)
@@ -103,7 +109,7 @@ def plan_changes(
             "counts": [(_labels(planner)[k].lower(), n) for k, n in _counts(changes)],
         },
     )
-    return [page], files
+    return [page]
 
 
 @dataclass(frozen=True)
@@ -169,10 +175,6 @@ def plan_print(
 
 def print_value_page(value_id: str) -> str:
     return f"print/values/{value_id.lower()}.md"
-
-
-def changes_nav() -> list[NavEntry]:
-    return [PAGE]
 
 
 def _counts(changes: Changes | None) -> list[tuple[str, int]]:

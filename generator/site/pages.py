@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import posixpath
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from generator.model.items import Handbook, Measure, Norm, Parameter, Term, Text, Value, id_order
 from generator.model.lifecycle import coming_from
-from generator.model.roles import RoleBinding, bindings, role_channels, works_in
+from generator.model.roles import RoleBinding, bindings, role_channels
 from generator.model.trace import Links
 from generator.site.paging import Part, page_paths, pagers, paginate
 from generator.text import mdtext
@@ -209,7 +209,7 @@ class Planner:
         homes: dict[str, tuple[str, str | None]] = {}
         values = self.active_values()
         for value in values:
-            homes[value.id] = (_value_page(value), None)
+            homes[value.id] = (value_page(value), None)
         own: dict[str, list[Norm]] = {}
         published: set[str] = set()
         for norm in self.handbook.norms:
@@ -247,7 +247,7 @@ class Planner:
                 weight=self._norm_weight,
             )
             self._value_parts[value.id] = parts
-            for path, page in zip(page_paths(_value_page(value), len(parts)), parts, strict=True):
+            for path, page in zip(page_paths(value_page(value), len(parts)), parts, strict=True):
                 for part in page:
                     if part.group.kind == "own":
                         for norm in part.rows:
@@ -269,6 +269,10 @@ class Planner:
             if part.group.kind == "own"
             for norm in part.rows
         ]
+
+    def value_parts(self, value: Value) -> list[list[Part[Group, Any]]]:
+        """A value's own norms and the rest of its trace, as laid on its pages."""
+        return self._value_parts[value.id]
 
     def _norm_weight(self, norm: Norm) -> int:
         """A norm shown in full: its heading and text, and a row per parameter."""
@@ -451,172 +455,6 @@ class Planner:
             for section in self.sections(parameters, by)
         ]
 
-    def plan(self) -> list[Page]:
-        handbook, links, _ = self.handbook, self.links, self._
-        values = self.active_values()
-        channels = handbook.taxonomy["channels"]
-        categories = handbook.taxonomy["categories"]
-        title = self.text(handbook.settings.title)
-        roles = self.role_bindings()
-        in_force = self.active_norms()
-        pages = [
-            Page(
-                "index.md",
-                "home.md.j2",
-                title,
-                {
-                    "values": [
-                        (v, len(links.active_norms_of_value.get(v.id, ())))
-                        for v in values[:HOME_VALUES]
-                    ],
-                    "more_values": len(values) > HOME_VALUES,
-                    "channels": [
-                        (c, len(links.active_parameters_of_channel.get(c.id, ()))) for c in channels
-                    ],
-                    "roles": [(b.role, len(b.norms), len(b.parameters)) for b in roles.values()],
-                    "value_count": len(values),
-                    "norm_count": len(in_force),
-                    "parameter_count": sum(1 for p in handbook.parameters if p.id in self.homes),
-                },
-                meta={"hide": ["navigation"]},
-            ),
-            *self.paged(
-                Page("values/index.md", "values.md.j2", _("Values")),
-                [
-                    (
-                        Group("values", "values"),
-                        [(v, links.active_norms_of_value.get(v.id, ())) for v in values],
-                    )
-                ],
-                row_id=lambda row: row[0].id,
-            ),
-        ]
-        for value in values:
-            pages.extend(
-                self.paged(
-                    Page(
-                        _value_page(value),
-                        "value.md.j2",
-                        self.text(value.title),
-                        {"value": value, "moved": self.moved(value)},
-                    ),
-                    [],
-                    row_id=_row_id,
-                    pages=[
-                        [
-                            Part(
-                                part.group,
-                                tuple(
-                                    self.norm_view(n) if part.group.kind == "own" else n
-                                    for n in part.rows
-                                ),
-                                part.first,
-                            )
-                            for part in page
-                        ]
-                        for page in self._value_parts[value.id]
-                    ],
-                )
-            )
-        pages.append(
-            Page(
-                "channels/index.md",
-                "channels.md.j2",
-                _("Moments of truth"),
-                {
-                    "channels": [
-                        (c, links.active_parameters_of_channel.get(c.id, ())) for c in channels
-                    ]
-                },
-            )
-        )
-        for channel in channels:
-            parameters = links.active_parameters_of_channel.get(channel.id, ())
-            norms = [n for n in in_force if channel.id in n.channels]
-            groups: list[tuple[Group, Sequence[Any]]] = [
-                *self.parameter_groups(parameters, "categories"),
-                *(
-                    [
-                        (
-                            Group(
-                                "norms", "norms-that-apply-here", label=_("Norms that apply here")
-                            ),
-                            norms,
-                        )
-                    ]
-                    if norms
-                    else []
-                ),
-            ]
-            pages.extend(
-                self.paged(
-                    Page(
-                        f"channels/{channel.id}.md",
-                        "channel.md.j2",
-                        self.text(channel.title),
-                        {
-                            "channel": channel,
-                            "roles": [
-                                b.role for b in roles.values() if works_in(b.role, (channel.id,))
-                            ],
-                            "filters": self.filters((), {p.category for p in parameters}),
-                        },
-                        meta=elsewhere_in_search(),
-                    ),
-                    groups,
-                    row_id=_row_id,
-                )
-            )
-        pages.append(
-            Page(
-                "categories/index.md",
-                "categories.md.j2",
-                _("Behaviour"),
-                {
-                    "categories": [
-                        (c, links.active_parameters_of_category.get(c.id, ())) for c in categories
-                    ]
-                },
-            )
-        )
-        for category in categories:
-            parameters = links.active_parameters_of_category.get(category.id, ())
-            pages.extend(
-                self.paged(
-                    Page(
-                        f"categories/{category.id}.md",
-                        "category.md.j2",
-                        self.text(category.title),
-                        {
-                            "category": category,
-                            "filters": self.filters(
-                                [c for c in channels if any(p.channel == c.id for p in parameters)],
-                                (),
-                            ),
-                        },
-                        meta=elsewhere_in_search(),
-                    ),
-                    self.parameter_groups(parameters, "channels"),
-                    row_id=_row_id,
-                )
-            )
-        pages.extend(
-            self.paged(
-                Page(
-                    "norms/index.md",
-                    "norms.md.j2",
-                    _("All norms"),
-                    {"filters": self.filters(channels, ())},
-                    meta=elsewhere_in_search(),
-                ),
-                [(Group("norms", "norms"), [self.norm_view(n) for n in in_force])],
-                row_id=lambda view: view.norm.id,
-            )
-        )
-        if roles:
-            pages.extend(self.role_pages(roles))
-        return pages
-
     # --- roles ------------------------------------------------------------------------------
     def role_bindings(self) -> dict[str, RoleBinding]:
         """What binds each role, as far as the site publishes it."""
@@ -643,61 +481,6 @@ class Planner:
                 )
         return groups
 
-    def role_pages(self, roles: Mapping[str, RoleBinding]) -> list[Page]:
-        _ = self._
-        channels = self.handbook.taxonomy["channels"]
-        pages = [
-            Page(
-                "roles/index.md",
-                "roles.md.j2",
-                _("Your job"),
-                {
-                    "roles": [
-                        (
-                            binding,
-                            [
-                                (c, sum(1 for p in binding.parameters if p.channel == c.id))
-                                for c in role_channels(binding.role, channels)
-                            ],
-                        )
-                        for binding in roles.values()
-                    ]
-                },
-            )
-        ]
-        for binding in roles.values():
-            role = binding.role
-            norms = sorted(binding.norms, key=lambda n: id_order(n.id))
-            pages.extend(
-                self.paged(
-                    Page(
-                        f"roles/{role.id}.md",
-                        "role.md.j2",
-                        self.text(role.title),
-                        {
-                            "role": role,
-                            "binding": binding,
-                            "channels": role_channels(role, channels),
-                            "filters": self.filters(
-                                role_channels(role, channels),
-                                {p.category for p in binding.parameters},
-                            ),
-                        },
-                        meta=elsewhere_in_search(),
-                    ),
-                    [
-                        *self.role_sections(binding),
-                        *(
-                            [(Group("norms", "norms-that-bind-you", label=_("The norms")), norms)]
-                            if norms
-                            else []
-                        ),
-                    ],
-                    row_id=_row_id,
-                )
-            )
-        return pages
-
     def filters(self, channels: Sequence[Term], categories: Collection[str]) -> Filters:
         """What a list can be narrowed by, in the reader's language (`assets/handbook.js`)."""
         _ = self._
@@ -711,43 +494,6 @@ class Planner:
             (("in-force", _("In force")), ("coming", _("Coming"))),
         )
 
-    def nav(self) -> list[NavEntry]:
-        """Paths only: each page's title comes from its own (escaped) metadata."""
-        handbook = self.handbook
-        roles = self.role_bindings()
-        jobs: list[NavEntry] = (
-            [{self._("Your job"): ["roles/index.md", *(f"roles/{r}.md" for r in roles)]}]
-            if roles
-            else []
-        )
-        return [
-            "index.md",
-            *jobs,
-            {
-                self._("Values"): [
-                    "values/index.md",
-                    *(_value_page(v) for v in self.active_values()),
-                ]
-            },
-            {
-                self._("Moments of truth"): [
-                    "channels/index.md",
-                    *(f"channels/{c.id}.md" for c in handbook.taxonomy["channels"]),
-                ]
-            },
-            {
-                self._("Behaviour"): [
-                    "categories/index.md",
-                    *(f"categories/{c.id}.md" for c in handbook.taxonomy["categories"]),
-                ]
-            },
-            "norms/index.md",
-        ]
-
-
-HOME_VALUES = 24
-"""Values the home page describes; beyond them it links to the list of all values."""
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -758,14 +504,14 @@ class Filters:
     states: tuple[tuple[str, str], ...]
 
 
-def _row_id(row: Any) -> str:
+def row_id(row: Any) -> str:
     """The id a row of a list is known by (for the labels of its pages)."""
     if isinstance(row, ParameterRow):
         return row.parameter.id
     if isinstance(row, NormView):
         return row.norm.id
     if isinstance(row, tuple) and row:
-        return _row_id(row[0])
+        return row_id(row[0])
     identifier = getattr(row, "id", None)
     if isinstance(identifier, str):
         return identifier
@@ -808,5 +554,5 @@ def root_prefix(page: str, directory_urls: bool) -> str:
     return "../" * depth or "./"
 
 
-def _value_page(value: Value) -> str:
+def value_page(value: Value) -> str:
     return f"values/{value.id.lower()}.md"

@@ -30,7 +30,6 @@ import jinja2
 import jinja2.bccache
 import markupsafe
 
-from generator.audit.compute import audit
 from generator.audit.exports import manifest_json
 from generator.model.diagnostics import Diagnostic
 from generator.model.items import Handbook, Parameter
@@ -40,19 +39,19 @@ from generator.site import folders
 from generator.site.auditpages import (
     DOWNLOADS,
     MANIFEST,
-    audit_nav,
     downloads,
     exports,
     heat,
     manifest_hash,
-    plan_audit,
     role_pdf,
     score,
     wrap,
 )
-from generator.site.changespage import changes_nav, plan_changes, plan_print, print_value_page
+from generator.site.changespage import print_value_page, release_files
 from generator.site.collisions import CollisionError, collisions
 from generator.site.i18n import translations
+from generator.site.kinds.base import Facts, PageKind
+from generator.site.kinds.catalogue import KINDS
 from generator.site.pages import (
     NavEntry,
     NormView,
@@ -379,13 +378,15 @@ def render_handbook(
     later_exports: bool = False,
     compiled: CompiledTemplates | None = None,
     checked: Sequence[Diagnostic] | None = None,
+    kinds: Sequence[PageKind] = KINDS,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site;
     `directory_urls` is MkDocs' setting of that name, which decides the links in HTML blocks;
     `later_exports` leaves the large exports to be made while the site builds (`Later`);
     `compiled` keeps the compiled templates from one call to the next; `checked` is what
-    `check` found in the handbook on `today`, if it was checked already."""
+    `check` found in the handbook on `today`, if it was checked already; `kinds` are the page
+    kinds to make (`site/kinds/catalogue.py`)."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
     planner = Planner(
@@ -423,21 +424,18 @@ def render_handbook(
         files.update(downloads(handbook, lang, today))
     history = releases or ReleaseContext((), None, None, None)
     published = manifest_hash(files)
-    changes, release_files = plan_changes(planner, history, published)
-    files.update(release_files)
-    plan = [
-        *planner.plan(),
-        *changes,
-        *plan_audit(
-            planner,
-            audit(handbook, today=today, checked=checked),
-            files,
-            pdf=pdf,
-            later=later.paths if later is not None else (),
-            published_hash=published,
-        ),
-        *plan_print(planner, history, published, today),
-    ]
+    files.update(release_files(history, published))
+    facts = Facts(
+        planner=planner,
+        history=history,
+        files=files,
+        published=published,
+        today=today,
+        pdf=pdf,
+        later=later.paths if later is not None else (),
+        checked=checked,
+    )
+    plan = [page for kind in kinds for page in kind.pages(facts)]
     _refuse_collisions(plan, files, directory_urls)
     documents = _documents(planner, plan) if pdf else {}
     pages: dict[str, str] = {}
@@ -461,15 +459,13 @@ def render_handbook(
             "block": placed.add,
             "later_size": later.size_token if later is not None else _no_later_file,
             "first_rows": _first_rows(page),
-            "pdf": role_pdf(page.context["role"].id)
-            if page.template == "role.md.j2" and pdf
-            else None,
+            "pdf": None,
             **page.context,
         }
         pages[page.path] = _front_matter(page) + _tidy(template.render(context))
         if placed.calls:
             blocks[page.path] = tuple(placed.calls)
-    nav = [*planner.nav(), *changes_nav(), *audit_nav(planner)]
+    nav = [entry for kind in kinds for entry in kind.navigation(facts)]
     return Rendered(
         pages=pages,
         files=files,
