@@ -694,10 +694,11 @@ def _render(args: argparse.Namespace) -> int:
         print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
         return EXIT_USAGE
     from generator.site.collisions import CollisionError
+    from generator.site.render import PageTemplateError
 
     try:
         _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
-    except CollisionError as collision:
+    except (CollisionError, PageTemplateError) as collision:
         print(f"handbook render: {collision}", file=sys.stderr)
         return EXIT_FAILED
     except InvalidHandbookError as invalid:
@@ -714,8 +715,13 @@ def _render(args: argparse.Namespace) -> int:
     # Each file whole: a disk that fills up leaves every page either as it was or new.
     for path in rendered.pages:
         target = args.out / path
+        try:
+            markdown = rendered.markdown(path)
+        except PageTemplateError as broken:
+            print(f"handbook render: {broken}", file=sys.stderr)
+            return EXIT_FAILED
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target, rendered.markdown(path))
+        write_whole(target, markdown)
     for path, content in rendered.files.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from markupsafe import Markup
 
 from generator.model.items import Handbook, id_order
+from generator.site.folders import TEMPLATES
 from generator.site.render import Rendered, render_handbook
 from generator.source.load import load_handbook
 from generator.text import mdtext
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -143,3 +145,43 @@ def test_small_fixture_renders_the_pages_a_reader_navigates(example: Handbook) -
         "audit/downloads/traceability.json",
         "audit/downloads/traceability.xlsx",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "template", "line", "reason"),
+    [
+        ("value.md.j2", "# x\n\n{% if %}\n", 3, "Expected an expression"),
+        ("value.md.j2", "# {{ value.id }}\n\n{{ value.nothing.deeper }}\n", 3, "no attribute"),
+        ("home.md.j2", "{% for v in values %}\n{{ v.total }}\n{% endfor %}\n", 2, "no attribute"),
+        ("_blocks.html.j2", "norm_body", 0, "no attribute"),
+        ("_library.j2", "{% macro owner(item) %}{{ nowhere() }}{% endmacro %}\n", 1, ""),
+    ],
+)
+def test_a_broken_project_template_is_one_located_error(
+    tmp_path: Path, name: str, template: str, line: int, reason: str
+) -> None:
+    """A project's own templates are its input like its YAML: a mistake in one is said with
+    the template's file and line and the page being made, never as a traceback."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    if line == 0:  # a copy of the built-in file, one macro broken at its first line
+        lines = (TEMPLATES / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        line = 1 + next(i for i, text in enumerate(lines) if f"macro {template}(" in text)
+        lines.insert(line, "{{ view.nothing.deeper }}\n")
+        line += 1
+        template = "".join(lines)
+    (templates / name).write_text(template, encoding="utf-8")
+    result = run_cli(
+        "render",
+        str(tmp_path / "out"),
+        "--standards",
+        str(ROOT / "standards"),
+        "--templates",
+        str(templates),
+        cwd=tmp_path,
+    )
+    assert result.code == 1
+    assert "Traceback" not in result.stderr
+    assert f"{templates / name}:{line}: " in result.stderr
+    assert reason in result.stderr
+    assert "correct the template" in result.stderr

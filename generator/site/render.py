@@ -21,6 +21,7 @@ import json
 import posixpath
 import re
 import secrets
+import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.debug
 import markupsafe
 
 from generator.audit.exports import manifest_json
@@ -63,6 +65,7 @@ from generator.site.pages import (
 )
 from generator.speed.blockfile import copy_bytes
 from generator.text import mdtext
+from generator.text.printable import printable
 
 ASSETS = ("handbook.css", "handbook.js")
 BLOCKS = "_blocks.html.j2"
@@ -75,6 +78,31 @@ class BlockError(Exception):
     Markdown does not make it a paragraph of its own (inside raw HTML or a code block)."""
 
 
+class PageTemplateError(Exception):
+    """A template (the project's own, from its `templates:` folder, or one of ours) that
+    cannot make a page: said as the template's file and line, Jinja's reason and the page, as
+    any other mistake in the project's files is, and never as a traceback."""
+
+
+def _template_failure(error: jinja2.TemplateError, making: str) -> PageTemplateError:
+    where = ""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.lineno:
+        where = f"{error.filename or error.name}:{error.lineno}: "
+    else:  # Jinja writes the template's own lines into the traceback
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.endswith(".j2")
+        ]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}: "
+    reason = printable(error.message or type(error).__name__)
+    return PageTemplateError(
+        f"{where}{reason} (making {making}); correct the template, or remove it from the "
+        "project's templates folder to use the built-in one"
+    )
+
+
 class Blocks:
     """The HTML blocks of one page, in the order its template placed them.
 
@@ -82,21 +110,34 @@ class Blocks:
     YAML can stand for one: the reader sees the text, never a block in its place.
     """
 
-    def __init__(self, token: str, root: str, prefix: str) -> None:
+    def __init__(self, token: str, root: str, prefix: str, page: str = "") -> None:
         self.token = token
         self.root = root
         self.prefix = prefix
+        self.page = page
         self.calls: list[Block] = []
 
     def add(self, macro: Callable[..., str], *arguments: Any) -> markupsafe.Markup:
-        self.calls.append(functools.partial(_placed, self.root, self.prefix, macro, arguments))
+        self.calls.append(
+            functools.partial(_placed, self.root, self.prefix, macro, arguments, self.page)
+        )
         return markupsafe.Markup(f"\n\n{self.token}-{len(self.calls) - 1}\n\n")
 
 
-def _placed(root: str, prefix: str, macro: Callable[..., str], arguments: Sequence[Any]) -> str:
+def _placed(
+    root: str, prefix: str, macro: Callable[..., str], arguments: Sequence[Any], page: str
+) -> str:
     """A block's HTML on its page: its links from the site's root made relative to the page
     (`Planner.href_from_root`)."""
-    return str(macro(*arguments)).replace(root, prefix)
+    try:
+        made = str(macro(*arguments))
+    except jinja2.TemplateError:
+        # Called from Python, not from a template's render(): Jinja has not yet put the
+        # template's own lines into the traceback, as render() does.
+        rewritten = jinja2.debug.rewrite_traceback_stack()
+        assert isinstance(rewritten, jinja2.TemplateError)
+        raise _template_failure(rewritten, f"a block of {page}") from None
+    return made.replace(root, prefix)
 
 
 class Later:
@@ -440,15 +481,17 @@ def render_handbook(
     documents = _documents(planner, plan) if pdf else {}
     pages: dict[str, str] = {}
     blocks: dict[str, Sequence[Block]] = {}
-    html_blocks = html_environment.get_template(BLOCKS)
     # One module for every page: its links are made from the root (`href_from_root`), so a
     # badge or a row is the same HTML on every page, and made once.
     root = f"{token}-root/"
     href = planner.href_from_root(root)
-    shared = html_blocks.make_module({"url": href, "once": _Once()})
+    try:
+        html_blocks = html_environment.get_template(BLOCKS)
+        shared = html_blocks.make_module({"url": href, "once": _Once()})
+    except jinja2.TemplateError as error:
+        raise _template_failure(error, "the HTML blocks") from None
     for page in plan:
-        template = environment.get_template(page.template)
-        placed = Blocks(token, root, root_prefix(page.path, directory_urls))
+        placed = Blocks(token, root, root_prefix(page.path, directory_urls), page.path)
         context: dict[str, Any] = {
             "handbook": handbook,
             "settings": handbook.settings,
@@ -462,7 +505,11 @@ def render_handbook(
             "pdf": None,
             **page.context,
         }
-        pages[page.path] = _front_matter(page) + _tidy(template.render(context))
+        try:
+            made = environment.get_template(page.template).render(context)
+        except jinja2.TemplateError as error:
+            raise _template_failure(error, page.path) from None
+        pages[page.path] = _front_matter(page) + _tidy(made)
         if placed.calls:
             blocks[page.path] = tuple(placed.calls)
     nav = [entry for kind in kinds for entry in kind.navigation(facts)]

@@ -10,7 +10,9 @@ are, and those are checked against a strict pattern when they are made.
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
+import jinja2
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
@@ -72,7 +74,7 @@ def link(target: str) -> Markup:
 def html(value: object) -> Markup:
     """For raw HTML blocks (inline SVG), where Markdown does not run: HTML escaping only."""
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"template printed {value!r} into HTML")
+        raise UnprintableError(f"template printed {value!r} into HTML")
     if isinstance(value, float):
         value = round(value, 1)
     text = _number(value) if isinstance(value, int | float) else str(value)
@@ -89,7 +91,7 @@ def finalize(value: object) -> Markup:
         return value
     if isinstance(value, bool) or value is None:
         # A template printing None or True is a bug in the template, not something to show.
-        raise TypeError(f"template printed {value!r}; use a condition or a default")
+        raise UnprintableError(f"template printed {value!r}; use a condition or a default")
     if isinstance(value, Fallback) and _LANGUAGE.fullmatch(value.language):
         return Markup(
             f'<span class="hb-fallback" lang="{value.language}">{escape_inline(value)}</span>'
@@ -98,7 +100,18 @@ def finalize(value: object) -> Markup:
         return Markup(escape_inline(value))
     if isinstance(value, int | float):
         return Markup(escape_inline(_number(value)))
-    raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
+    _refuse(value)
+
+
+class UnprintableError(jinja2.TemplateRuntimeError, TypeError):
+    """A template printed what is never shown (None, a flag, a text in every language): a
+    mistake in the template, reported like any other template error, with its line."""
+
+
+def _refuse(value: object) -> NoReturn:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # Jinja's own error: which name or attribute the template lacks
+    raise UnprintableError(f"template printed a {type(value).__name__}; pick a text with `| t`")
 
 
 def finalize_html(value: object) -> Markup:
@@ -108,7 +121,7 @@ def finalize_html(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"template printed {value!r}; use a condition or a default")
+        raise UnprintableError(f"template printed {value!r}; use a condition or a default")
     if isinstance(value, Fallback) and _LANGUAGE.fullmatch(value.language):
         text = markupsafe_escape(_WHITESPACE.sub(" ", value).strip())
         return Markup(f'<span class="hb-fallback" lang="{value.language}">{text}</span>')
@@ -116,7 +129,7 @@ def finalize_html(value: object) -> Markup:
         return markupsafe_escape(_WHITESPACE.sub(" ", value).strip())
     if isinstance(value, int | float):
         return Markup(_number(value))
-    raise TypeError(f"template printed a {type(value).__name__}; pick a text with `| t`")
+    _refuse(value)
 
 
 def css_string(text: str) -> Markup:

@@ -56,7 +56,13 @@ from generator.site.folders import THEME, asset_text
 from generator.site.i18n import SOURCE_LANGUAGE as DEFAULT_LANGUAGE
 from generator.site.i18n import translations
 from generator.site.pages import site_url
-from generator.site.render import BlockError, CompiledTemplates, Later, Rendered
+from generator.site.render import (
+    BlockError,
+    CompiledTemplates,
+    Later,
+    PageTemplateError,
+    Rendered,
+)
 from generator.site.sitepages import NOT_FOUND, build_root, language_name, script, words
 from generator.source.load import LoadedFile
 from generator.source.parsecache import user_store
@@ -199,8 +205,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files=invalid.validation.file_count,
             )
             raise PluginError(f"The handbook's standards have errors:\n\n{report}") from None
-        except CollisionError as collision:
-            raise PluginError(str(collision)) from None
+        except (CollisionError, PageTemplateError) as refused:
+            raise PluginError(str(refused)) from None
         _log_warnings(validation.diagnostics)
         self.rendered = rendered
         if rendered.later is not None:
@@ -427,7 +433,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 )
                 if deferring:
                     self._defer_sizes(page.file.abs_dest_path, page.content)
-            except BlockError as error:
+            except (BlockError, PageTemplateError) as error:
                 raise PluginError(str(error)) from None
             finally:
                 if not deferring:
