@@ -3,7 +3,9 @@ or is killed changes nothing but the time the build takes."""
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.speed.helper import Helper
+from generator.system import children
 from tests.conftest import ROOT
 
 
@@ -147,3 +150,21 @@ def test_a_new_helper_removes_the_folders_of_helpers_killed_with_their_build(
     finally:
         live.stop()
     assert not list(tmp_path.glob("handbook-helper-*"))
+
+
+def test_a_child_whose_parent_ended_before_the_tie_still_cleans_up(tmp_path: Path) -> None:
+    """The parent may be killed between the fork and the child's request to be told of its
+    end (then no signal ever comes): the child ends at once, and runs its clean-up first."""
+    folder = tmp_path / "helper-folder"
+    folder.mkdir()
+    pid = os.fork()
+    if pid == 0:  # the child, as if its parent had ended before the tie
+        try:
+            children._forking_process = -1
+            children._clean_up = functools.partial(shutil.rmtree, folder, True)
+            children._tie_to_parent()
+        finally:
+            os._exit(0)  # reached only if the child did not end itself
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert not folder.exists()

@@ -75,6 +75,10 @@ def _tie_to_parent() -> None:
     except (OSError, AttributeError, ValueError):
         asked = False
     if asked and os.getppid() != _forking_process:
+        # The parent ended before the tie was made: no signal will come, so end now, and
+        # clean up as the signal would have (a helper's folder was made before the fork).
+        if action is not None:
+            _end(action)
         os._exit(_FAILED)
 
 
