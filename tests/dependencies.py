@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
-TARGET = ROOT / "generator" / "dependencies.lock"
+TARGET = ROOT / "generator" / "authoring" / "dependencies.lock"
 HEADER = (
     "# The generator's run-time dependencies as requirements.lock pins them, each with its\n"
     "# hashes; written by `make lock` (python -m tests.dependencies). `handbook init` and\n"
