@@ -12,7 +12,7 @@ from generator.model.diagnostics import Diagnostic, Rule, has_errors, sorted_dia
 from generator.model.items import Handbook, Location
 from generator.model.schema import SCHEMA_FILE, SCHEMA_FOLDER, outdated
 from generator.releases.history import ReleaseContext
-from generator.rules.check import check
+from generator.rules.catalogue import check
 from generator.rules.codeowners import LOCATION, codeowners
 from generator.source.load import LoadedFile, LoadResult, load_handbook
 from generator.source.parsecache import ParseStore
