@@ -1,9 +1,15 @@
 """The registry of checks: each rule over a loaded handbook is enforced by one function,
 registered with the rules it may report, so that "where is rule X checked?" has one answer.
 
-A check (`@checks(...)`) is given a `Model` (the handbook, its links, the audit date) and
-nothing else: pure, the same answer for the same handbook on the same day wherever it runs
-(`handbook validate`, the audit page of a build, a test).
+A check is one of two kinds, told apart by its decorator and by what it is given:
+
+- `@checks(...)`: a **model check**. It is given a `Model` (the handbook, its links, the audit
+  date) and nothing else: pure, the same answer for the same handbook on the same day wherever it
+  runs (`handbook validate`, the audit page of a build, a test).
+- `@checks_repository(...)`: a **repository check**. It is given a `Repository` (the handbook
+  and the standards folder on disk) and compares the handbook with what was generated from it
+  beside the standards (CODEOWNERS, the editors' schema). It reads files, so it runs only where
+  the standards are a folder of a project: `handbook validate`, not the audit.
 
 Which modules hold checks, and the order they run in, is listed in `generator/rules/catalogue.py`,
 the one module that imports them: registration happens there, once. A check that reports a rule
@@ -13,7 +19,7 @@ Adding a rule touches three files:
 
 1. `generator/model/diagnostics.py`: the `Rule` member and its `RuleInfo` in `RULES`;
 2. the module of its theme in `generator/rules/`: one function decorated `@checks(Rule.NEW)`
-   that yields its `Diagnostic`s;
+   (or `@checks_repository`) that yields its `Diagnostic`s;
 3. `tests/fixtures/bad/<rule>.yml`: the smallest YAML that breaks it, with `# expect:` lines
    (or, for a rule no single file can show, an entry in `PROVED_ELSEWHERE` of
    `tests/test_rules.py` and a test of its own).
@@ -26,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
 from generator.model.diagnostics import Diagnostic, Rule
@@ -73,7 +80,23 @@ class Model:
                 yield PartlyRead(item, self.handbook.unreadable_origins[item.id], partial.unread)
 
 
-Context = TypeVar("Context", bound=Model)
+@dataclass(frozen=True)
+class Repository:
+    """What a repository check is given: the handbook and where its standards folder is."""
+
+    handbook: Handbook
+    standards: Path
+    """The standards folder as given on the command line; its parent is the project."""
+    complete: bool
+    """False when loading reported an error: an entry is then missing from the model, and a
+    file generated from the whole handbook cannot be compared with it."""
+
+    @property
+    def project(self) -> Path:
+        return self.standards.resolve().parent
+
+
+Context = TypeVar("Context", Model, Repository)
 
 
 class UndeclaredRuleError(Exception):
@@ -107,8 +130,10 @@ class Registered(Generic[Context]):
 
 MODEL_CHECKS: list[Registered[Model]] = []
 """Filled once, as `catalogue` imports the rule modules; read through `catalogue`."""
+REPOSITORY_CHECKS: list[Registered[Repository]] = []
 
 ModelCheck = Callable[[Model], Iterable[Diagnostic]]
+RepositoryCheck = Callable[[Repository], Iterable[Diagnostic]]
 
 
 def checks(first: Rule, *rules: Rule) -> Callable[[ModelCheck], ModelCheck]:
@@ -116,6 +141,16 @@ def checks(first: Rule, *rules: Rule) -> Callable[[ModelCheck], ModelCheck]:
 
     def register(function: ModelCheck) -> ModelCheck:
         MODEL_CHECKS.append(Registered(function, frozenset((first, *rules))))
+        return function
+
+    return register
+
+
+def checks_repository(first: Rule, *rules: Rule) -> Callable[[RepositoryCheck], RepositoryCheck]:
+    """Registers a repository check that may report `first` and `rules`."""
+
+    def register(function: RepositoryCheck) -> RepositoryCheck:
+        REPOSITORY_CHECKS.append(Registered(function, frozenset((first, *rules))))
         return function
 
     return register
