@@ -25,6 +25,8 @@ Adding a rule touches three files:
    `tests/test_rules.py` and a test of its own).
 
 A rule that needs a theme of its own adds its module to `catalogue.MODULES` as well: four files.
+`tests/test_rules.py` and `tests/test_registry.py` fail for a rule that nothing declares or
+reports, one declared by two checks, or a module that registers checks outside the catalogue.
 """
 
 from __future__ import annotations
