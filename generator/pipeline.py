@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.model.diagnostics import Diagnostic, Rule, has_errors, sorted_diagnostics
-from generator.model.items import Handbook, Location
-from generator.model.schema import SCHEMA_FILE, SCHEMA_FOLDER, outdated
+from generator.model.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from generator.model.items import Handbook
 from generator.releases.history import ReleaseContext
-from generator.rules.check import check
-from generator.rules.codeowners import LOCATION, codeowners
+from generator.rules.catalogue import check, check_repository
 from generator.source.load import LoadedFile, LoadResult, load_handbook
 from generator.source.parsecache import ParseStore
 from generator.speed import collector
 from generator.speed.filecache import FileCache
-from generator.system.filesystem import doing
 
 if TYPE_CHECKING:
     from generator.site.render import CompiledTemplates, Rendered
@@ -59,70 +56,9 @@ def validate(
         if loaded.handbook is not None:
             checked = check(loaded.handbook, today=today)
             found.extend(checked)
-            found.extend(_codeowners_current(standards, loaded.handbook))
-            if not has_errors(loaded.diagnostics):  # else items are missing from the model
-                found.extend(_schema_current(standards, loaded.handbook))
+            complete = not has_errors(loaded.diagnostics)  # else items are missing from the model
+            found.extend(check_repository(loaded.handbook, standards, complete=complete))
     return Validation(loaded, sorted_diagnostics(found), tuple(checked))
-
-
-def _codeowners_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
-    """A CODEOWNERS file beside the standards must say what the owners say, and be able to
-    (a file name it cannot name is an error; it can only be brought up to date after)."""
-    project = standards.resolve().parent
-    written = project / LOCATION
-    if not written.is_file() or any(k.startswith("owners:") for k in handbook.unreadable_ids):
-        return []  # an owner that could not be read is reported; its reviewers are unknown
-    expected = codeowners(handbook, standards.resolve().name)
-    if expected.problems:
-        return list(expected.problems)
-    with doing("reading CODEOWNERS"):
-        if written.read_bytes() == expected.text.encode("utf-8"):  # whatever its encoding
-            return []
-    return [
-        Diagnostic(
-            Rule.CODEOWNERS_OUTDATED,
-            Location(LOCATION, 1, 1),
-            "the reviewers in CODEOWNERS are not those the standards' owners give",
-            "Run `handbook codeowners` and commit the file it writes.",
-        )
-    ]
-
-
-def _schema_current(standards: Path, handbook: Handbook) -> list[Diagnostic]:
-    """The editors' schema beside the standards must be the one `handbook schema` writes. A
-    stale one underlines a new channel, owner or language as a mistake: a warning. One that
-    only suggests values and norms as they were misleads nobody into an error: a note, so that
-    a pull request adding a norm does not fail on it."""
-    written = standards.resolve().parent / SCHEMA_FOLDER / SCHEMA_FILE
-    if not written.is_file():
-        return []
-    try:
-        difference = outdated(written.read_text(encoding="utf-8"), handbook)
-    except (OSError, UnicodeDecodeError):
-        difference = "checks"  # unreadable: as wrong as a stale one, and rewritten the same way
-    if difference is None:
-        return []
-    where = Location(f"{SCHEMA_FOLDER}/{SCHEMA_FILE}", 1, 1)
-    hint = "Run `handbook schema` and commit the file it writes."
-    if difference == "suggestions":
-        return [
-            Diagnostic(
-                Rule.SCHEMA_SUGGESTIONS_OUTDATED,
-                where,
-                "the editors' schema suggests the values and norms as they were: new ones are "
-                "missing, changed titles are old",
-                hint,
-            )
-        ]
-    return [
-        Diagnostic(
-            Rule.SCHEMA_OUTDATED,
-            where,
-            "the editors' schema does not check what the standards declare: an editor "
-            "underlines their new ids or languages, or accepts ones they no longer have",
-            hint,
-        )
-    ]
 
 
 class InvalidHandbookError(Exception):

@@ -7,16 +7,19 @@ be expected, so a fixture also proves that one mistake does not cascade into sev
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.model.diagnostics import RULES, Rule, Severity
-from tests.conftest import FIXTURES, run_cli
+from generator.rules.catalogue import MODEL_CHECKS, REPOSITORY_CHECKS
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 BAD = FIXTURES / "bad"
 EXPECT = re.compile(rb"^# expect: ([a-z-]+) (\d+):(\d+)$", re.MULTILINE)
@@ -50,6 +53,28 @@ PROVED_ELSEWHERE = {
 }
 
 
+READERS = ROOT / "generator" / "source"
+"""The modules that read the YAML: they report what is wrong with a file or an entry's shape."""
+RELEASES = (ROOT / "generator" / "releases", ROOT / "generator" / "publish.py")
+"""What compares a handbook with its published history."""
+
+
+def rules_named_in(paths: Iterable[Path]) -> set[Rule]:
+    """Every `Rule.X` the code of these modules names."""
+    named: set[Rule] = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        named.update(
+            Rule[node.attr]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "Rule"
+            and node.attr in Rule.__members__
+        )
+    return named
+
+
 def _fixtures() -> list[Path]:
     return sorted(BAD.glob("*.yml"))
 
@@ -75,6 +100,20 @@ def test_every_rule_has_a_fixture_or_a_test_of_its_own() -> None:
     missing = {rule.value for rule in Rule} - covered - {r.value for r in PROVED_ELSEWHERE}
     assert missing == set()
     assert set(RULES) == set(Rule)
+
+
+def test_every_rule_is_reported_by_a_registered_check_or_a_reader() -> None:
+    """The list of rules, the registry and the fixtures cannot drift apart: a rule no
+    registered check declares and no reader reports is one that nothing enforces, unless a
+    test of its own proves it (the rules found against a release)."""
+    declared = {rule for check in MODEL_CHECKS for rule in check.rules}
+    declared |= {rule for check in REPOSITORY_CHECKS for rule in check.rules}
+    read = rules_named_in(READERS.rglob("*.py"))
+    assert set(Rule) - declared - read - PROVED_ELSEWHERE == set()
+    releases = rules_named_in(
+        path for place in RELEASES for path in ([place] if place.is_file() else place.rglob("*.py"))
+    )
+    assert set(Rule) - declared - read - releases == set()
 
 
 @pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.stem)

@@ -15,7 +15,7 @@ from generator.model.diagnostics import RULES, Diagnostic, Family, Severity
 from generator.model.items import Channel, Handbook, Item, Norm, Parameter, Term, Value, id_order
 from generator.model.roles import bindings, role_channels
 from generator.model.trace import Links, link
-from generator.rules.check import check
+from generator.rules.catalogue import check
 
 KINDS = ("values", "norms", "parameters")
 STATUSES = ("active", "draft", "retired")

@@ -1,4 +1,4 @@
-"""Languages: which codes a handbook can be published in, and what its settings say of them.
+"""Languages: which codes a handbook can be published in, and which one a misspelt code means.
 
 A language can be published when three things have it: Babel (the language's own name in the
 switcher, dates and numbers written its way), Material for MkDocs (the theme's own words, one
@@ -6,7 +6,8 @@ file per code in `material/templates/partials/languages/`: `pt-BR` and `zh-TW` a
 is not), and the search, which every language has: lunr's stemmer where the handbook gives one
 (`plugin.SEARCH_LANGUAGES`), else matching by the beginnings of words, as for Latvian. The
 generator's own words are translated for some languages (`generator/site/locale/`) and shown in
-English in the others.
+English in the others. The settings' languages are checked against this in
+`generator/rules/languages.py`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ import importlib.util
 import re
 from pathlib import Path
 
-from generator.model.diagnostics import Diagnostic, Rule
-from generator.model.items import LANGUAGE_PATTERN, Origin, Settings
+from generator.model.items import LANGUAGE_PATTERN
 from generator.model.suggestions import did_you_mean
-from generator.text.printable import shown
 
 _CODE = re.compile(LANGUAGE_PATTERN)
 
@@ -79,62 +78,3 @@ def language_hint(written: str) -> str:
         f"{guess}Write a language code the site can be published in: a lowercase language, "
         "then a capital region if the theme has one (`en`, `ru`, `pt-BR`, `zh-TW`)."
     )
-
-
-def settings_problems(settings: Settings, origin: Origin) -> list[Diagnostic]:
-    """What is wrong with the languages of the settings, each where it is written: a code that
-    cannot be published, one listed twice, a default or required language not among them."""
-    problems: list[Diagnostic] = []
-    listed: dict[str, int] = {}
-    for index, code in enumerate(settings.languages):
-        at = origin.of("languages", index)
-        if code in listed:
-            problems.append(
-                Diagnostic(
-                    Rule.BAD_LANGUAGE,
-                    at,
-                    f"`{code}` is listed twice in `languages` (first as entry {listed[code] + 1})",
-                    "Remove the second one.",
-                    (code,),
-                )
-            )
-            continue
-        listed[code] = index
-        reason = unpublishable(code)
-        if reason is not None:
-            problems.append(
-                Diagnostic(
-                    Rule.BAD_LANGUAGE,
-                    at,
-                    f"`languages` has `{shown(code)}`: {reason}",
-                    language_hint(code),
-                    (code,),
-                )
-            )
-    if problems:
-        return problems  # the default or a required language may be the one misspelt there
-    default = settings.default_language
-    if default not in listed:
-        written = (*origin.path, "default_language") in origin.positions
-        problems.append(
-            Diagnostic(
-                Rule.BAD_LANGUAGE,
-                origin.of("default_language" if written else "languages"),
-                f"the default language `{default}` is not among `languages` "
-                f"({', '.join(settings.languages) or 'none'})",
-                f"Add `{default}` to `languages`, or set `default_language:` to one of them.",
-                (default,),
-            )
-        )
-    for index, code in enumerate(settings.required_languages):
-        if code not in listed:
-            problems.append(
-                Diagnostic(
-                    Rule.BAD_LANGUAGE,
-                    origin.of("required_languages", index),
-                    f"the required language `{code}` is not among `languages`",
-                    f"Add `{code}` to `languages`, or remove it from `required_languages`.",
-                    (code,),
-                )
-            )
-    return problems

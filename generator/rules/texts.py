@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.model.diagnostics import Diagnostic, Rule
@@ -27,6 +27,8 @@ from generator.model.items import (
     Text,
     Value,
 )
+from generator.rules.languages import languages_usable
+from generator.rules.registry import Model, checks
 
 TextPath = tuple[str | int, ...]
 
@@ -214,12 +216,19 @@ def _all_plain(handbook: Handbook) -> bool:
     return all(map(str.strip, written, itertools.repeat(_NOTHING)))  # type: ignore[arg-type]
 
 
-def check_texts(
-    handbook: Handbook, languages_usable: bool, partial_origins: Mapping[str, Origin]
-) -> Iterator[Diagnostic]:
+@checks(
+    Rule.EMPTY_TEXT,
+    Rule.MISSING_DEFAULT_LANGUAGE,
+    Rule.MISSING_TRANSLATION,
+    Rule.MISSING_REQUIRED_TRANSLATION,
+    Rule.UNPUBLISHED_LANGUAGE,
+)
+def texts(model: Model) -> Iterator[Diagnostic]:
     """Every text of the handbook: items (those that failed the schema as far as they can be
     read), taxonomy terms and the settings."""
-    check = TextCheck(handbook.settings, languages_usable)
+    handbook = model.handbook
+    partial_origins = handbook.unreadable_origins
+    check = TextCheck(handbook.settings, languages_usable(handbook))
     plain = not check.others and _all_plain(handbook)
     for item in () if plain else handbook.items():
         origin = handbook.origins[item.id]
