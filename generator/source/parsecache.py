@@ -15,20 +15,20 @@ pull request cannot feed a CI run anything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import BinaryIO
 
 from generator.model import diagnostics
 from generator.model.diagnostics import Diagnostic, Rule
 from generator.model.items import Location
 from generator.source import yamlerrors, yamlgaps, yamlsource
 from generator.source.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
-from generator.speed.helper import may_fork
+from generator.speed.helper import Helper, Job, may_fork
 from generator.system.environment import Environment
 from generator.system.filesystem import write_whole
 
@@ -90,7 +90,7 @@ class ParseStore:
         self._parse = parse
         self._helpers = helpers
         self._used: set[str] = set()
-        self._helper: _Helper | None = None
+        self._helper: Helper | None = None
 
     def _entry(self, file: str, digest: bytes) -> Path:
         name = file.encode("utf-8", "surrogateescape")  # any name the system gave
@@ -102,7 +102,7 @@ class ParseStore:
         entry = self._entry(file, digest)
         self._used.add(entry.name)
         if self._helper is not None:
-            self._helper.wait_for(entry.name)
+            self._helper.result(entry.name)  # stored by the other process, or never will be
         stored = _read(entry, text, file)
         if stored is not None:
             return stored
@@ -114,9 +114,9 @@ class ParseStore:
         """Have a forked process parse and store the later files (text, name, digest) not
         stored yet, while this one parses the earlier ones and validates: a cold run spends
         most of its time in the YAML parser, and a machine has more than one core. The other
-        process says each file it has stored; `parse` waits for that before it reads the entry,
-        and checks it like any stored entry. If the other process fails, this one parses what
-        is missing itself."""
+        process is a helper (`speed.helper`) whose job per file is to store its entry; `parse`
+        waits for that job before it reads the entry, and checks it like any stored entry. If
+        the other process fails, this one parses what is missing itself."""
         if self._helper is not None or not may_fork(self._helpers):
             return
         missing = [(t, f, d) for t, f, d in files if not _stored(self._entry(f, d))]
@@ -129,17 +129,19 @@ class ParseStore:
                 split = index
                 break
             kept += len(text)
-        theirs = [(text, self._entry(file, digest), file) for text, file, digest in missing[split:]]
-        if theirs:
-            try:
-                self._helper = _Helper.start(theirs, self._parse)
-            except OSError:  # no process or pipe to be had: this one parses everything
-                self._helper = None
+        theirs: list[Job] = []
+        for text, file, digest in missing[split:]:
+            entry = self._entry(file, digest)
+            job = functools.partial(_parse_and_store, text, file, entry, self._parse)
+            theirs.append((entry.name, job))
+        if theirs:  # None where no process is to be had: this one parses everything
+            self._helper = Helper.started(theirs)
 
     def finish(self) -> None:
-        """Wait for the other process to end, if one was started."""
+        """End the other process, if one was started (every entry it was given has been
+        asked for by then) and remove its folder."""
         if self._helper is not None:
-            self._helper.end()
+            self._helper.stop()
             self._helper = None
 
     def prune(self) -> None:
@@ -153,47 +155,12 @@ class ParseStore:
             return
 
 
-class _Helper:
-    """The forked process that parses ahead, and what it has said it stored."""
-
-    def __init__(self, pid: int, news: BinaryIO, pending: set[str]) -> None:
-        self.pid = pid
-        self.news = news
-        self.pending = pending
-        """Entries it was given and has not yet said it stored."""
-
-    @classmethod
-    def start(
-        cls, work: Sequence[tuple[str, Path, str]], parse: Callable[[str, str], ParsedYaml]
-    ) -> _Helper:
-        read_end, write_end = os.pipe()
-        pid = os.fork()  # ends with this process, however it ends (`children`)
-        if pid == 0:  # the forked process: parse, store, say so; end without cleaning up
-            status = 1
-            try:
-                os.close(read_end)
-                for text, entry, file in work:
-                    _write(entry, parse(text, file))
-                    os.write(write_end, entry.name.encode("ascii") + b"\n")
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        return cls(pid, os.fdopen(read_end, "rb"), {entry.name for _, entry, _ in work})
-
-    def wait_for(self, name: str) -> None:
-        """Until the other process has stored `name`, or has ended (then the entry is read if
-        it was written, and parsed here if not)."""
-        while name in self.pending:
-            said = self.news.readline()
-            if not said.endswith(b"\n"):  # it ended
-                self.pending.clear()
-                break
-            self.pending.discard(said[:-1].decode("ascii"))
-
-    def end(self) -> None:
-        self.news.close()
-        os.waitpid(self.pid, 0)
+def _parse_and_store(
+    text: str, file: str, entry: Path, parse: Callable[[str, str], ParsedYaml]
+) -> bytes:
+    """In the other process: the entry is the result; the job's own result says it is there."""
+    _write(entry, parse(text, file))
+    return b""
 
 
 def _stored(entry: Path) -> bool:
