@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +68,13 @@ class InvalidHandbookError(Exception):
         self.validation = validation
 
 
+def valid_handbook(validation: Validation, *, strict: bool = False) -> Handbook:
+    """The handbook, if it may be published; InvalidHandbookError with every problem if not."""
+    if validation.failed(strict=strict) or validation.handbook is None:
+        raise InvalidHandbookError(validation)
+    return validation.handbook
+
+
 def build_pages(
     standards: Path,
     *,
@@ -82,23 +88,16 @@ def build_pages(
     store: ParseStore | None = None,
     directory_urls: bool = True,
     later_exports: bool = False,
-    validated: Callable[[Handbook, str], None] | None = None,
     compiled: CompiledTemplates | None = None,
 ) -> tuple[Validation, Rendered]:
-    """Validate, then render; raises InvalidHandbookError rather than render bad standards.
-    `validated` is told the valid handbook and the language before the pages are rendered."""
+    """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
     # Imported here: the templates, Markdown and workbook libraries take longer to load than
     # `handbook validate` of a small handbook takes to run, and it never renders.
     from generator.site.render import render_handbook
 
     validation = validate(standards, today=today, cache=cache, store=store)
-    if validation.failed(strict=strict) or validation.handbook is None:
-        raise InvalidHandbookError(validation)
-    if validated is not None:
-        handbook = validation.handbook
-        validated(handbook, language or handbook.settings.default_language)
     rendered = render_handbook(
-        validation.handbook,
+        valid_handbook(validation, strict=strict),
         today=today,
         override=templates,
         releases=releases or ReleaseContext((), None, None, None),

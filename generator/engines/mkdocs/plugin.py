@@ -42,7 +42,7 @@ from generator.engines.mkdocs.searchindex import (
 )
 from generator.model.diagnostics import Diagnostic, Rule, Severity
 from generator.model.items import Handbook
-from generator.pipeline import InvalidHandbookError, build_pages
+from generator.pipeline import InvalidHandbookError, valid_handbook, validate
 from generator.releases.context import release_context
 from generator.releases.history import (
     DEFAULT_BRANCH,
@@ -62,6 +62,7 @@ from generator.site.render import (
     Later,
     PageTemplateError,
     Rendered,
+    render_handbook,
 )
 from generator.site.sitepages import NOT_FOUND, build_root, language_name, script, words
 from generator.source.load import LoadedFile
@@ -180,23 +181,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         language = environment.language
         self.directory_urls = _directory_urls(config)
         try:
-            validation, rendered = build_pages(
+            validation = validate(
                 standards,
                 today=environment.audit_date(),
-                templates=templates,
+                # Only `mkdocs serve` validates again; a single build need not keep every file,
+                # and parses as `handbook validate` does: on both cores, keeping what it parsed.
+                cache=self.files if self.command == "serve" else None,
+                store=user_store(standards, environment) if self.command != "serve" else None,
+            )
+            handbook = valid_handbook(validation)
+            # The exports need the model alone: forked before the pages are rendered, the
+            # helper that makes them starts smaller.
+            self._start_exports_helper(handbook, language or handbook.settings.default_language)
+            rendered = render_handbook(
+                handbook,
+                today=environment.audit_date(),
+                override=templates,
                 releases=release_context(
                     standards, self.config.site_branch, environment, language or ""
                 ),
                 language=language,
                 pdf=environment.pdf,
-                # Only `mkdocs serve` validates again; a single build need not keep every file,
-                # and parses as `handbook validate` does: on both cores, keeping what it parsed.
-                cache=self.files if self.command == "serve" else None,
-                store=user_store(standards, environment) if self.command != "serve" else None,
                 directory_urls=self.directory_urls,
                 later_exports=True,
-                validated=self._start_exports_helper,
                 compiled=self.compiled,
+                checked=validation.checked,
             )
         except InvalidHandbookError as invalid:
             report = as_text(
