@@ -87,7 +87,6 @@ def build_pages(
     cache: FileCache[LoadedFile] | None = None,
     store: ParseStore | None = None,
     directory_urls: bool = True,
-    later_exports: bool = False,
     compiled: CompiledTemplates | None = None,
 ) -> tuple[Validation, Rendered]:
     """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
@@ -104,7 +103,6 @@ def build_pages(
         language=language,
         pdf=pdf,
         directory_urls=directory_urls,
-        later_exports=later_exports,
         compiled=compiled,
         checked=validation.checked,
     )

@@ -140,14 +140,29 @@ def _placed(
     return made.replace(root, prefix)
 
 
+def _unknown(path: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ExportSources:
+    """Where the large exports come from when they are made while the site builds: a folder
+    to make them in here, and what a helper process already made (its result file and size),
+    if one is at work on them."""
+
+    folder: Callable[[], Path]
+    file: Callable[[str], tuple[Path, int] | None] = _unknown
+    size: Callable[[str], int | None] = _unknown
+
+
 class Later:
     """The large exports, made while the site builds rather than before it.
 
     `files` holds an empty placeholder for each (MkDocs copies it; the plugin writes the real
     file after the last page, `write`), and a page shows each one's size as a token that `fill`
-    replaces when the page is written. An export is a file: the one `source` gives (a helper
-    process's result, its length in `sizer`), or else one made here, written a piece at a time
-    into `folder` (the JSON export alone is 50 MB at 10,000 norms). Both are set by the plugin.
+    replaces when the page is written. An export is a file: the one its `sources` give (a
+    helper process's result), or else one made here, written a piece at a time into their
+    folder (the JSON export alone is 50 MB at 10,000 norms).
     """
 
     def __init__(
@@ -155,24 +170,21 @@ class Later:
         makers: Mapping[str, Callable[[], bytes | Iterable[bytes]]],
         describe: Callable[[int], str],
         token: str,
+        sources: ExportSources,
     ) -> None:
         self.makers = dict(makers)
         self.paths = list(makers)
         self.describe = describe
         self.token = token
-        self.source: Callable[[str], tuple[Path, int] | None] = lambda path: None
-        self.sizer: Callable[[str], int | None] = lambda path: None
-        self.folder: Callable[[], Path] | None = None
+        self.sources = sources
         self.made: dict[str, tuple[Path, int]] = {}
 
     def file(self, path: str) -> tuple[Path, int]:
         """The file that holds the export at its start, and the export's length."""
         if path not in self.made:
-            found = self.source(path)
+            found = self.sources.file(path)
             if found is None:
-                if self.folder is None:
-                    raise RuntimeError("no folder to make the exports in")
-                target = self.folder() / f"export-{self.paths.index(path)}"
+                target = self.sources.folder() / f"export-{self.paths.index(path)}"
                 made = self.makers[path]()
                 with target.open("wb") as out:
                     for chunk in [made] if isinstance(made, bytes) else made:
@@ -184,7 +196,7 @@ class Later:
     def size(self, path: str) -> int:
         if path in self.made:
             return self.made[path][1]
-        known = self.sizer(path)
+        known = self.sources.size(path)
         return known if known is not None else self.file(path)[1]
 
     def write(self, path: str, target: Path) -> None:
@@ -416,7 +428,7 @@ def render_handbook(
     releases: ReleaseContext | None = None,
     pdf: bool = False,
     directory_urls: bool = True,
-    later_exports: bool = False,
+    exports_later: ExportSources | None = None,
     compiled: CompiledTemplates | None = None,
     checked: Sequence[Diagnostic] | None = None,
     kinds: Sequence[PageKind] = KINDS,
@@ -424,7 +436,7 @@ def render_handbook(
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site;
     `directory_urls` is MkDocs' setting of that name, which decides the links in HTML blocks;
-    `later_exports` leaves the large exports to be made while the site builds (`Later`);
+    `exports_later` leaves the large exports to be made while the site builds (`Later`);
     `compiled` keeps the compiled templates from one call to the next; `checked` is what
     `check` found in the handbook on `today`, if it was checked already; `kinds` are the page
     kinds to make (`site/kinds/catalogue.py`)."""
@@ -452,12 +464,13 @@ def render_handbook(
     files = {f"assets/{name}": _asset(name) for name in ASSETS}
     token = "hb" + secrets.token_hex(12)
     later = None
-    if later_exports:
+    if exports_later is not None:
         makers = exports(handbook, lang, today)
         later = Later(
             makers,
             lambda size: planner._("%(size)s bytes") % {"size": planner.number(size)},
             token,
+            exports_later,
         )
         files.update(dict.fromkeys(makers, b""))
         files[MANIFEST] = manifest_json(handbook)

@@ -59,6 +59,7 @@ from generator.site.pages import site_url
 from generator.site.render import (
     BlockError,
     CompiledTemplates,
+    ExportSources,
     Later,
     PageTemplateError,
     Rendered,
@@ -203,7 +204,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 language=language,
                 pdf=environment.pdf,
                 directory_urls=self.directory_urls,
-                later_exports=True,
+                exports_later=self._export_sources(),
                 compiled=self.compiled,
                 checked=validation.checked,
             )
@@ -218,10 +219,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError(str(refused)) from None
         _log_warnings(validation.diagnostics)
         self.rendered = rendered
-        if rendered.later is not None:
-            rendered.later.folder = self._scratch_folder
         return_free_memory()  # what validating and rendering made and let go
-        self._start_helpers(rendered)
+        self._start_blocks_helper(rendered)
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
         # A paragraph marked `{: .hb-caption }` before a Markdown table becomes its caption.
@@ -272,14 +271,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.exports_helper = Helper.started(jobs)
             self.helpers.extend([self.exports_helper] if self.exports_helper else [])
 
-    def _start_helpers(self, rendered: Rendered) -> None:
-        """One helper makes the large exports, another the HTML blocks of the pages MkDocs
-        writes last; the two and this process share both cores."""
+    def _export_sources(self) -> ExportSources:
+        helper = self.exports_helper
+        if helper is None:
+            return ExportSources(self._scratch_folder)
+        return ExportSources(self._scratch_folder, helper.result_file, helper.size)
+
+    def _start_blocks_helper(self, rendered: Rendered) -> None:
+        """The helper that makes the HTML blocks of the pages MkDocs writes last; with the
+        exports' helper and this process it shares both cores."""
         if not self._use_helpers():
             return
-        if rendered.later is not None and self.exports_helper is not None:
-            rendered.later.source = self.exports_helper.result_file
-            rendered.later.sizer = self.exports_helper.size
         late = rendered.last_pages(HELPER_SHARE)
         if late:
             self.blocks_helper = Helper.started([(p, _blocks_job(rendered, p)) for p in late])
