@@ -95,6 +95,11 @@ class Page:
     """Whether the page is in the navigation (a list's second and later pages are reached
     from its first page, so the navigation stays the size of the taxonomy)."""
 
+    @property
+    def searched(self) -> bool:
+        """Whether search indexes the page (`elsewhere_in_search`)."""
+        return not (self.meta.get("search") or {}).get("exclude")
+
 
 class Planner:
     """What templates may ask for; all answers derive from the model and the chosen language."""

@@ -245,6 +245,8 @@ class Rendered:
     HTML blocks cost to make."""
     unlisted: frozenset[str] = frozenset()
     """Pages reached from other pages, not from the navigation (a list's later pages)."""
+    unsearched: frozenset[str] = frozenset()
+    """Pages search does not index: an engine may write their HTML blocks after the page."""
     documents: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     """The PDFs to print (path in the site → the pages printed into it, in order)."""
 
@@ -536,6 +538,7 @@ def render_handbook(
         directory_urls=directory_urls,
         costs={page.path: _cost(page) for page in plan},
         unlisted=frozenset(page.path for page in plan if not page.listed),
+        unsearched=frozenset(page.path for page in plan if not page.searched),
         documents=documents,
     )
 

@@ -428,9 +428,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             made = self._helper_blocks(path)
             deferring = self._deferring()
             try:
-                if self.rendered.blocks.get(path) and (page.meta.get("search") or {}).get(
-                    "exclude"
-                ):
+                if self._streams(path):
                     if deferring:
                         self._defer(page)
                         return context
@@ -459,6 +457,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             else:
                 index_for_search(page, config)
         return context
+
+    def _streams(self, path: str) -> bool:
+        """Whether the page's HTML blocks are spliced into its file after the last page is
+        written (`blockfile`), so that no page's HTML is in memory whole, rather than put into
+        its content now. Only a page search does not index may wait: the search plugin reads
+        the content of the others as they are written."""
+        assert self.rendered is not None
+        return bool(self.rendered.blocks.get(path)) and path in self.rendered.unsearched
 
     def _deferring(self) -> bool:
         """Under `mkdocs serve`, pages that search leaves out, the exports and the search index
