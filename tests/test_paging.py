@@ -75,7 +75,7 @@ def crowd_first_value(project: Path, norms: int) -> None:
 
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = write(tmp_path_factory.mktemp("large"), 2000)
+    project = write(tmp_path_factory.mktemp("large"), 1250)
     crowd_first_value(project, 150)
     result = run_cli("build", cwd=project, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert result.code == 0, result.stderr[-3000:]
