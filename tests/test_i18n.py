@@ -14,7 +14,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from generator.engines.mkdocs.plugin import WARNINGS_PER_RULE
+from generator.engines.mkdocs.buildlog import WARNINGS_PER_RULE
 from generator.site.i18n import catalogue_path
 from tests.conftest import ROOT, run_cli
 

@@ -13,7 +13,7 @@ import pytest
 from mkdocs.livereload import LiveReloadServer
 
 from benchmarks.serve import free_port, page, serving, until
-from generator.engines.mkdocs.plugin import STANDARDS_POLL, _polling_every
+from generator.engines.mkdocs.serve import STANDARDS_POLL, polling_every
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +70,7 @@ def test_the_standards_are_looked_at_more_often_than_mkdocs_looks_at_the_docs(
         (tmp_path / "docs").mkdir()
         (tmp_path / "standards").mkdir()
         server.watch(str(tmp_path / "docs"))
-        with _polling_every(server, STANDARDS_POLL):
+        with polling_every(server, STANDARDS_POLL):
             server.watch(str(tmp_path / "standards"))
         every = {Path(e.watch.path).name: e.timeout for e in server.observer.emitters}
         assert every == {"docs": 0.5, "standards": STANDARDS_POLL}
