@@ -25,7 +25,7 @@ from generator.audit import audit
 from generator.diagnostics import Severity, has_errors, printable_lines
 from generator.filesystem import FileSystemError, write_whole
 from generator.parsecache import user_store
-from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.pipeline import InvalidHandbookError, validate
 from generator.programs import MissingProgramError
 from generator.releases import DEFAULT_BRANCH
 from generator.report import FORMATS, audit_json, audit_text, format_diagnostics
@@ -288,10 +288,14 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema, doing="writing the schema")
 
     render = commands.add_parser(
-        "render", help="write the generated Markdown pages to a folder, without MkDocs"
+        "render",
+        help="write the handbook as a project per language that MkDocs or Zensical builds",
     )
     render.add_argument("out", type=Path)
-    render.add_argument("--standards", type=Path, default=Path("standards"))
+    render.add_argument(
+        "-f", "--config-file", type=Path, default=None, help="default: mkdocs.yml, if there is one"
+    )
+    render.add_argument("--standards", type=Path, default=None, help="default: mkdocs.yml's")
     render.add_argument("--templates", type=Path, default=None)
     render.set_defaults(run=_render, doing="writing the pages")
 
@@ -680,13 +684,27 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from generator.collisions import CollisionError
+    from generator.engineproject import ProjectError, read_site, render_project
+    from generator.plugin import build_date
+
     if args.templates is not None and not args.templates.is_dir():
         print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
         return EXIT_USAGE
-    from generator.collisions import CollisionError
-
+    config_file = args.config_file
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    if config_file is not None and not config_file.is_file():
+        print(f"handbook: no {config_file}", file=sys.stderr)
+        return EXIT_USAGE
+    if config_file is not None:
+        _reproducible_environment(config_file)
     try:
-        _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
+        site = read_site(config_file, args.standards, args.templates)
+        languages = render_project(site, args.out, today=build_date())
+    except ProjectError as refused:
+        print(f"handbook render: {refused}", file=sys.stderr)
+        return EXIT_FAILED
     except CollisionError as collision:
         print(f"handbook render: {collision}", file=sys.stderr)
         return EXIT_FAILED
@@ -701,16 +719,8 @@ def _render(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
-    # Each file whole: a disk that fills up leaves every page either as it was or new.
-    for path in rendered.pages:
-        target = args.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target, rendered.markdown(path))
-    for path, content in rendered.files.items():
-        target = args.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target, content)
-    print(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} files to {args.out}")
+    projects = ", ".join(f"{args.out / language}/mkdocs.yml" for language in languages)
+    print(f"wrote {projects}: build each with `mkdocs build -f` or `zensical build -f`")
     return EXIT_OK
 
 

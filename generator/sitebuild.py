@@ -84,6 +84,13 @@ def root_pages(
     """The root of a site in several languages: its home sends the reader to the first
     (default) language, and its not-found page offers every language's home."""
     site_name = str(load_config(config_file=str(config_file)).site_name)
+    return site_root_pages(site_name, languages, offline=offline)
+
+
+def site_root_pages(
+    site_name: str, languages: tuple[str, ...], *, offline: bool = False
+) -> dict[str, str]:
+    """`root_pages` of the site named `site_name`."""
     # From disk a folder is not a page: name the file.
     home = f"{languages[0]}/" + ("index.html" if offline else "")
     return {
