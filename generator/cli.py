@@ -299,12 +299,21 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--templates", type=Path, default=None)
     render.set_defaults(run=_render, doing="writing the pages")
 
-    build = commands.add_parser("build", help="validate, then build the site with MkDocs")
+    build = commands.add_parser(
+        "build", help="validate, then build the site with MkDocs (or Zensical)"
+    )
     build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     build.add_argument("-d", "--site-dir", type=Path, default=None)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument(
         "--offline", action="store_true", help="a site that works opened from disk (file://)"
+    )
+    build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="mkdocs: MkDocs with the handbook plugin; zensical: the project `render` writes, "
+        "built by Zensical",
     )
     build.set_defaults(run=_build, doing="building the site")
 
@@ -757,6 +766,8 @@ def _build(args: argparse.Namespace) -> int:
     if not args.config_file.is_file():
         print(f"handbook: no {args.config_file}", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine == "zensical":
+        return _build_with_zensical(args)
     _mkdocs_logging()
     _reproducible_environment(args.config_file)
     try:
@@ -779,6 +790,54 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     index = site / "index.html"
     print(f"built {site}/ — open {index.resolve().as_uri()} or run `handbook serve`")
+    return EXIT_OK
+
+
+def _build_with_zensical(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import ConfigurationError
+
+    from generator.collisions import CollisionError
+    from generator.engineproject import ProjectError, read_site
+    from generator.plugin import build_date
+    from generator.report import as_text
+    from generator.zensicalbuild import EngineError, build_with_zensical, require_zensical
+
+    if args.offline:
+        print("handbook build: --offline is built by MkDocs alone", file=sys.stderr)
+        return EXIT_USAGE
+    require_zensical()
+    _reproducible_environment(args.config_file)
+    failed = "handbook: build failed, the previous site is unchanged"
+    try:
+        site = read_site(args.config_file)
+        built = build_with_zensical(
+            site,
+            target=args.site_dir or site.site_dir,
+            today=build_date(),
+            strict=args.strict,
+        )
+    except InvalidHandbookError as invalid:
+        validation = invalid.validation
+        report = as_text(
+            validation.diagnostics, validation.loaded.sources, files=validation.file_count
+        )
+        print(f"{failed}: The handbook's standards have errors:\n\n{report}", file=sys.stderr)
+        return EXIT_FAILED
+    except (CollisionError, ConfigurationError, EngineError, ProjectError) as error:
+        print(f"{failed}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileSystemError as problem:
+        print(
+            f"handbook build: build failed, the previous site is unchanged: "
+            f"{problem.path}: {problem.reason}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    for language, said in built.said:
+        for line in said.splitlines():
+            print(f"zensical ({language}): {line}", file=sys.stderr)
+    index = built.site / "index.html"
+    print(f"built {built.site}/ with Zensical — open {index.resolve().as_uri()}")
     return EXIT_OK
 
 
