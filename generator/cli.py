@@ -693,6 +693,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import Abort, ConfigurationError
+
     from generator.collisions import CollisionError
     from generator.engineproject import ProjectError, read_site, render_project
     from generator.plugin import build_date
@@ -711,11 +713,11 @@ def _render(args: argparse.Namespace) -> int:
     try:
         site = read_site(config_file, args.standards, args.templates)
         languages = render_project(site, args.out, today=build_date())
-    except ProjectError as refused:
+    except (CollisionError, ProjectError) as refused:
         print(f"handbook render: {refused}", file=sys.stderr)
         return EXIT_FAILED
-    except CollisionError as collision:
-        print(f"handbook render: {collision}", file=sys.stderr)
+    except (Abort, ConfigurationError) as wrong:  # MkDocs has said what, above
+        print(f"handbook render: {config_file}: {wrong}", file=sys.stderr)
         return EXIT_FAILED
     except InvalidHandbookError as invalid:
         validation = invalid.validation
@@ -794,7 +796,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _build_with_zensical(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     from generator.collisions import CollisionError
     from generator.engineproject import ProjectError, read_site
@@ -823,7 +825,7 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
         )
         print(f"{failed}: The handbook's standards have errors:\n\n{report}", file=sys.stderr)
         return EXIT_FAILED
-    except (CollisionError, ConfigurationError, EngineError, ProjectError) as error:
+    except (Abort, CollisionError, ConfigurationError, EngineError, ProjectError) as error:
         print(f"{failed}: {error}", file=sys.stderr)
         return EXIT_FAILED
     except FileSystemError as problem:

@@ -360,3 +360,13 @@ def test_a_project_without_directory_urls_builds_as_files(tmp_path: Path, engine
     checked, broken = broken_links(site)
     assert checked > 100
     assert broken == []
+
+
+def test_render_says_what_is_wrong_with_mkdocs_yml(small: Path) -> None:
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "docs_dir: nowhere\n", encoding="utf-8")
+    result = run_cli("render", "out", cwd=small)
+    assert result.code == 1
+    assert "handbook render: mkdocs.yml: Aborted with a configuration error!" in result.stderr
+    assert "'docs_dir'" in result.stderr and "Traceback" not in result.stderr
+    assert not (small / "out").exists()
