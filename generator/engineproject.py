@@ -29,7 +29,7 @@ import shutil
 import string
 import tempfile
 import types
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -183,13 +183,6 @@ def _source(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
 
 
-def languages_of(handbook: Handbook) -> tuple[str, ...]:
-    """The handbook's languages, its default one first."""
-    settings = handbook.settings
-    rest = [lang for lang in settings.languages if lang != settings.default_language]
-    return (settings.default_language, *rest)
-
-
 def render_project(
     site: SiteSettings, out: Path, *, today: dt.date, strict: bool = False
 ) -> tuple[str, ...]:
@@ -246,6 +239,8 @@ def write_project(
 ) -> tuple[str, ...]:
     """Check the standards and write the project's files into the folder `out`; the languages,
     the default first."""
+    from generator.publish import languages_of
+
     validation = validate(site.standards, today=today)
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
@@ -306,7 +301,9 @@ class Edition:
     """Every language of the handbook, in the order of its settings; none when it has one."""
 
     def write(self, rendered: Rendered, folder: Path) -> None:
-        hand_written = in_language(self.site.docs, self.language, self.languages)
+        settings = self.handbook.settings
+        translated = [lang for lang in self.languages if lang != settings.default_language]
+        hand_written = in_language(self.site.docs, self.language, translated)
         _refuse_collisions(rendered, hand_written, self.site.directory_urls)
         docs = folder / DOCS
         for path in rendered.pages:
@@ -388,20 +385,21 @@ class Edition:
 
 
 def in_language(
-    docs: Iterable[HandWritten], language: str, languages: Sequence[str]
+    docs: Sequence[HandWritten], language: str, translated: Sequence[str]
 ) -> list[HandWritten]:
     """The hand-written files of one language's build: `docs/ru/about.md` is the Russian
-    `about.md`, and no translation is a page of its own in any build (as in the plugin's)."""
-    translated = tuple(f"{lang}/" for lang in languages[1:]) if languages else ()
+    `about.md`, and no translation is a page of its own in any build (as in the plugin's).
+    `translated`: the languages other than the default one, which have such folders."""
+    folders = tuple(f"{lang}/" for lang in translated)
     mine = f"{language}/"
     translations = {
         file.src_uri.removeprefix(mine): file
         for file in docs
-        if mine in translated and file.src_uri.startswith(mine)
+        if mine in folders and file.src_uri.startswith(mine)
     }
     kept = []
     for file in docs:
-        if file.src_uri.startswith(translated):
+        if file.src_uri.startswith(folders):
             continue
         translation = translations.get(file.src_uri)
         kept.append(

@@ -370,3 +370,30 @@ def test_render_says_what_is_wrong_with_mkdocs_yml(small: Path) -> None:
     assert "handbook render: mkdocs.yml: Aborted with a configuration error!" in result.stderr
     assert "'docs_dir'" in result.stderr and "Traceback" not in result.stderr
     assert not (small / "out").exists()
+
+
+def test_each_language_takes_its_own_hand_written_pages_whatever_the_order(small: Path) -> None:
+    """The default language need not come first among `languages`: each build has its own
+    translation of a hand-written page, and no build has another language's folder."""
+    settings = small / "standards" / "handbook.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "  organisation: Small Shop\n",
+            "  organisation: Small Shop\n  default_language: en\n  languages: [ru, lv, en]\n",
+        ),
+        encoding="utf-8",
+    )
+    (small / "docs" / "ru").mkdir()
+    russian = "# Наш магазин\n"
+    (small / "docs" / "ru" / "about.md").write_text(russian, encoding="utf-8")
+    result = run_cli("render", "out", cwd=small)
+    assert result.code == 0, result.stderr
+    out = small / "out"
+    english = (small / "docs" / "about.md").read_bytes()
+    assert (out / "ru" / "docs" / "about.md").read_text(encoding="utf-8") == russian
+    assert (out / "en" / "docs" / "about.md").read_bytes() == english
+    assert (out / "lv" / "docs" / "about.md").read_bytes() == english  # not translated yet
+    for language in ("en", "ru", "lv"):
+        assert not (out / language / "docs" / "ru").exists()
+    # The site's home sends the reader to the default language, as `handbook build` does.
+    assert 'content="0; url=en/"' in (out / "index.html").read_text(encoding="utf-8")
