@@ -100,6 +100,7 @@ def test_the_wheel_carries_everything_the_generator_reads(wheel: Path) -> None:
         "generator/templates/value.md.j2",
         "generator/templates/_heatmap.html.j2",
         "generator/assets/handbook.css",
+        "generator/assets/engine.js",
         "generator/theme/main.html",
         "generator/theme/partials/alternate.html",
         "generator/locale/ru/LC_MESSAGES/handbook.po",
