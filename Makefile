@@ -70,10 +70,12 @@ messages: setup
 	  --no-fuzzy-matching
 
 # Speed and memory at company scale (1,000 and 10,000 norms); see docs/performance.md.
+# engines: the same handbook built by MkDocs (with the plugin) and by Zensical, and the ratio.
 # reading: the largest page of each kind, opened in Chromium (hence `browser`).
 bench: setup browser
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps validate validate-edit revalidate build rebuild
 	$(BIN)/python -m benchmarks.run --sizes 1000 --runs 3 --steps serve report
+	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps engines
 	$(BIN)/python -m benchmarks.run --sizes 1000 10000 --runs 3 --steps reading
 
 # A long fuzz campaign (the test suite runs a short one); new cases go into the corpus.

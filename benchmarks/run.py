@@ -9,6 +9,11 @@ The `reading` step builds each size's handbook once and opens the largest page o
 headless Chromium (`benchmarks/reading.py`): a table per size of its bytes, elements and load
 time. With `--site DIR` it measures that built site instead (another checkout's build, say).
 
+The `engines` step builds the same handbook with each engine in the same run, `--runs` times
+each: `handbook build` (MkDocs with the handbook's plugin, `build-mkdocs`) and `handbook build
+--engine zensical` (the project `handbook render` writes, built by Zensical, `build-zensical`);
+the ratio of their medians follows the table.
+
 With `--compare`, Doorstop and StrictDoc (pinned in `benchmarks/others.txt`, installed once into
 `.bench-venv/`, never test dependencies) check and publish the same handbook, converted into
 their formats by `benchmarks/others.py`, in the same run; the ratios of their medians to the
@@ -46,6 +51,7 @@ STEPS = (
     "build",
     "rebuild",
     "serve",
+    "engines",
     "reading",
 )
 DEFAULT_STEPS = ("validate", "build", "rebuild")
@@ -55,6 +61,11 @@ BENCH_VENV = REPOSITORY / ".bench-venv"
 # The other tools' steps, each with the handbook step it is the equivalent of: Doorstop's
 # validation and StrictDoc's JSON export (parse, link, check, write the model) against
 # `handbook validate`; their HTML publications against `handbook build`.
+# The engines step: each engine's build of the same handbook, MkDocs first.
+ENGINE_STEPS = {
+    "build-mkdocs": ["build"],
+    "build-zensical": ["build", "--engine", "zensical"],
+}
 OTHER_STEPS = {
     "doorstop": "validate",
     "strictdoc-json": "validate",
@@ -232,6 +243,18 @@ def _reading(args: argparse.Namespace, build: list[str], scratch: Path) -> None:
         shutil.rmtree(project)  # the site of 10,000 norms takes some 400 MB
 
 
+def _engine_ratios(sizes: Iterable[int], medians: dict[tuple[int, str], float]) -> None:
+    """How much longer (or shorter) Zensical's build takes than MkDocs', at each size."""
+    mkdocs, zensical = ENGINE_STEPS
+    print(f"\nengines: the median of {zensical} / the median of {mkdocs}")
+    for size in sizes:
+        if (size, zensical) in medians and (size, mkdocs) in medians:
+            ratio = f"{medians[size, zensical] / medians[size, mkdocs]:.2f}x"
+        else:
+            ratio = "- (a build failed or was stopped)"
+        print(f"{size:>7} {ratio}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -251,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         " value's page with the change (the median of three saves; the peak memory of the "
         "server); reading: the largest page of each kind of the built handbook, its KiB, "
         "elements and seconds to open in Chromium (the median of --runs loads), a table per "
-        "size",
+        "size; engines: `handbook build` with MkDocs and with Zensical, and the ratio",
     )
     parser.add_argument(
         "--site",
@@ -284,13 +307,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--site is for the reading step: add --steps reading")
     if args.site is not None and not args.site.is_dir():
         parser.error(f"--site {args.site}: no such folder")
-    timed_steps = [step for step in args.steps if step != "reading"]
+    timed_steps = [
+        timed
+        for step in args.steps
+        if step != "reading"
+        for timed in (ENGINE_STEPS if step == "engines" else [step])
+    ]
     handbook = [sys.executable, "-m", "generator.cli"]
     commands = {
         "validate": [*handbook, "validate", "standards"],
         "validate-edit": [*handbook, "validate", "standards"],
         "build": [*handbook, "build"],
         "rebuild": [*handbook, "build"],
+        **{step: [*handbook, *options] for step, options in ENGINE_STEPS.items()},
     }
     # Steps that time themselves and print the seconds: the time of one part of the process.
     timed_inside = {
@@ -303,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         tools, reason = _install_others()
         if tools is None:
             print(f"comparison with Doorstop and StrictDoc skipped: {reason}", flush=True)
-    width = 14 if tools else 13
+    width = 14 if tools or "engines" in args.steps else 13
     medians: dict[tuple[int, str], float] = {}
     stopped: set[tuple[int, str]] = set()  # the other tools' steps that reached the timeout
     if timed_steps or tools:
@@ -359,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
                         medians[size, step] = row
                     elif any(t != t for t in times):
                         stopped.add((size, step))
+    if "engines" in args.steps:
+        _engine_ratios(args.sizes, medians)
     if tools:
         print("\nratios: the other tool's median / the handbook's median for the same step")
         for size in args.sizes:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from generator.audit.compute import audit
 from generator.model.diagnostics import Severity, has_errors
 from generator.model.schema import SCHEMA_FILE, SCHEMA_FOLDER, schema_text
-from generator.pipeline import InvalidHandbookError, build_pages, validate
+from generator.pipeline import InvalidHandbookError, validate
 from generator.releases.history import DEFAULT_BRANCH
 from generator.report.diagnostics import FORMATS, audit_json, audit_text, format_diagnostics
 from generator.source.parsecache import user_store
@@ -290,19 +290,32 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema, doing="writing the schema")
 
     render = commands.add_parser(
-        "render", help="write the generated Markdown pages to a folder, without MkDocs"
+        "render",
+        help="write the handbook as a project per language that MkDocs or Zensical builds",
     )
     render.add_argument("out", type=Path)
-    render.add_argument("--standards", type=Path, default=Path("standards"))
+    render.add_argument(
+        "-f", "--config-file", type=Path, default=None, help="default: mkdocs.yml, if there is one"
+    )
+    render.add_argument("--standards", type=Path, default=None, help="default: mkdocs.yml's")
     render.add_argument("--templates", type=Path, default=None)
     render.set_defaults(run=_render, doing="writing the pages")
 
-    build = commands.add_parser("build", help="validate, then build the site with MkDocs")
+    build = commands.add_parser(
+        "build", help="validate, then build the site with MkDocs (or Zensical)"
+    )
     build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     build.add_argument("-d", "--site-dir", type=Path, default=None)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument(
         "--offline", action="store_true", help="a site that works opened from disk (file://)"
+    )
+    build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="mkdocs: MkDocs with the handbook plugin; zensical: the project `render` writes, "
+        "built by Zensical",
     )
     build.set_defaults(run=_build, doing="building the site")
 
@@ -690,16 +703,31 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    if args.templates is not None and not args.templates.is_dir():
-        print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
-        return EXIT_USAGE
+    from generator.engines.failure import BuildFailedError
+    from generator.engines.markdown.project import ProjectError, render_project
+    from generator.engines.mkdocs.project import read_site
     from generator.site.collisions import CollisionError
     from generator.site.render import PageTemplateError
 
+    if args.templates is not None and not args.templates.is_dir():
+        print(f"handbook: --templates {args.templates}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
+    config_file = args.config_file
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    if config_file is not None and not config_file.is_file():
+        print(f"handbook: no {config_file}", file=sys.stderr)
+        return EXIT_USAGE
+    if config_file is not None:
+        _reproducible_environment(config_file)
     try:
-        _, rendered = build_pages(args.standards, today=dt.date.today(), templates=args.templates)
-    except (CollisionError, PageTemplateError) as collision:
-        print(f"handbook render: {collision}", file=sys.stderr)
+        site = read_site(config_file, args.standards, args.templates)
+        languages = render_project(site, args.out, today=read_environment(os.environ).audit_date())
+    except (CollisionError, ProjectError, PageTemplateError) as refused:
+        print(f"handbook render: {refused}", file=sys.stderr)
+        return EXIT_FAILED
+    except BuildFailedError as wrong:  # MkDocs has said what, above
+        print(f"handbook render: {wrong}", file=sys.stderr)
         return EXIT_FAILED
     except InvalidHandbookError as invalid:
         validation = invalid.validation
@@ -712,21 +740,8 @@ def _render(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_FAILED
-    # Each file whole: a disk that fills up leaves every page either as it was or new.
-    for path in rendered.pages:
-        target = args.out / path
-        try:
-            markdown = rendered.markdown(path)
-        except PageTemplateError as broken:
-            print(f"handbook render: {broken}", file=sys.stderr)
-            return EXIT_FAILED
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target, markdown)
-    for path, content in rendered.files.items():
-        target = args.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target, content)
-    print(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} files to {args.out}")
+    projects = ", ".join(f"{args.out / language}/mkdocs.yml" for language in languages)
+    print(f"wrote {projects}: build each with `mkdocs build -f` or `zensical build -f`")
     return EXIT_OK
 
 
@@ -762,6 +777,8 @@ def _build(args: argparse.Namespace) -> int:
     if not args.config_file.is_file():
         print(f"handbook: no {args.config_file}", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine == "zensical":
+        return _build_with_zensical(args)
     _mkdocs_logging()
     _reproducible_environment(args.config_file)
     try:
@@ -787,6 +804,54 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _build_with_zensical(args: argparse.Namespace) -> int:
+    from generator.engines.failure import BuildFailedError
+    from generator.engines.markdown.project import ProjectError
+    from generator.engines.mkdocs.project import read_site
+    from generator.engines.zensical.build import build_with_zensical, require_zensical
+    from generator.report.diagnostics import as_text
+    from generator.site.collisions import CollisionError
+    from generator.site.render import PageTemplateError
+
+    if args.offline:
+        print("handbook build: --offline is built by MkDocs alone", file=sys.stderr)
+        return EXIT_USAGE
+    require_zensical()
+    _reproducible_environment(args.config_file)
+    failed = "handbook: build failed, the previous site is unchanged"
+    try:
+        site = read_site(args.config_file)
+        built = build_with_zensical(
+            site,
+            target=args.site_dir or site.site_dir,
+            today=read_environment(os.environ).audit_date(),
+            strict=args.strict,
+        )
+    except InvalidHandbookError as invalid:
+        validation = invalid.validation
+        report = as_text(
+            validation.diagnostics, validation.loaded.sources, files=validation.file_count
+        )
+        print(f"{failed}: The handbook's standards have errors:\n\n{report}", file=sys.stderr)
+        return EXIT_FAILED
+    except (BuildFailedError, CollisionError, PageTemplateError, ProjectError) as error:
+        print(f"{failed}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileSystemError as problem:
+        print(
+            f"handbook build: build failed, the previous site is unchanged: "
+            f"{problem.path}: {problem.reason}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    for language, said in built.said:
+        for line in said.splitlines():
+            print(f"zensical ({language}): {line}", file=sys.stderr)
+    index = built.site / "index.html"
+    print(f"built {built.site}/ with Zensical — open {index.resolve().as_uri()}")
+    return EXIT_OK
+
+
 def _languages(config_file: Path) -> tuple[str, ...]:
     """The handbook's languages, default first; () when the standards cannot be read (the
     build itself then reports why)."""
@@ -794,12 +859,7 @@ def _languages(config_file: Path) -> tuple[str, ...]:
     from generator.source.load import read_settings
 
     settings = read_settings(standards_folder(config_file))
-    if settings is None:
-        return ()
-    return (
-        settings.default_language,
-        *(other for other in settings.languages if other != settings.default_language),
-    )
+    return settings.published if settings is not None else ()
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.engines.mkdocs.build import remove_abandoned_staging, root_pages
+from generator.engines.mkdocs.build import root_pages
 from generator.engines.mkdocs.project import site_folder, site_name, standards_folder
 from generator.engines.pdf import PdfError, chromium
+from generator.engines.sitefolder import remove_abandoned_staging
 from generator.model.diagnostics import Diagnostic, Rule, has_errors
 from generator.model.items import Handbook, Norm, Parameter, id_order
 from generator.pipeline import validate
@@ -140,7 +141,7 @@ def _publish(
             as_text(validation.diagnostics, validation.loaded.sources, files=validation.file_count),
         )
     assert validation.handbook is not None
-    languages = languages_of(validation.handbook)
+    languages = validation.handbook.settings.published
     # One language: the site is the branch's root. Several: each language is published under
     # its own prefix (`ru/1.1/`), with its own versions.json for Material's version selector.
     prefixes = list(languages) if len(languages) > 1 else [""]
@@ -294,13 +295,6 @@ def _remove_abandoned_mike_configs(repo: Path, project: Path) -> None:
     for leftover in project.glob("mike-mkdocs*.yml"):
         if not str(git(repo, "ls-files", "--", str(leftover))).strip():
             leftover.unlink()
-
-
-def languages_of(handbook: Handbook) -> tuple[str, ...]:
-    """The handbook's languages, its default one first."""
-    settings = handbook.settings
-    rest = [lang for lang in settings.languages if lang != settings.default_language]
-    return (settings.default_language, *rest)
 
 
 def _deploy(
@@ -609,7 +603,7 @@ def in_force_on(
     before that day, active, and effective by then."""
     repo = _repo(config_file)
     current = load_handbook(standards_folder(config_file)).handbook
-    languages = languages_of(current) if current is not None else ("",)
+    languages = current.settings.published if current is not None else ("",)
     history = releases(repo, branch, languages[0] if len(languages) > 1 else "")
     release = in_force(history, day)
     if release is None:

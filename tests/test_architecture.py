@@ -108,6 +108,28 @@ def test_an_engine_is_imported_only_by_its_adapter(library: str) -> None:
     assert found == []
 
 
+ADAPTERS = ("engines/mkdocs", "engines/zensical")
+ADAPTER_USERS = {"generator/cli.py", "generator/publish.py"}
+"""The command line picks an engine; a release is published with mike, which is MkDocs'."""
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_an_adapter_is_used_only_by_the_command_line(adapter: str) -> None:
+    """The engine-neutral project, the site folder and the search settings serve every
+    adapter; no adapter reaches into another, and nothing below the command line picks one."""
+    folder = PACKAGE / adapter
+    module = "generator." + adapter.replace("/", ".")
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: imports {imported}"
+        for path in _modules()
+        if folder not in path.parents
+        and path.relative_to(PACKAGE.parent).as_posix() not in ADAPTER_USERS
+        for line, imported in _imports(path)
+        if imported == module or imported.startswith(module + ".")
+    ]
+    assert found == []
+
+
 def test_the_layers_name_every_package() -> None:
     """A new package is placed deliberately, not wherever the first import put it."""
     tops = {

@@ -42,6 +42,21 @@ def test_the_benchmark_prints_its_table_on_a_tiny_handbook() -> None:
     assert all("exit" not in line for line in lines)
 
 
+@pytest.mark.slow
+def test_the_engines_step_times_both_engines_on_one_handbook_and_their_ratio() -> None:
+    lines = _benchmark("--steps", "engines")
+    rows = [line.split() for line in lines[1:3]]
+    assert [row[2] for row in rows] == ["build-mkdocs", "build-zensical"]
+    seconds = [float(row[3]) for row in rows]
+    assert all(0 < second < 120 for second in seconds)
+    assert lines[4] == "engines: the median of build-zensical / the median of build-mkdocs"
+    size, ratio = lines[5].split()
+    assert size == "10"
+    # The ratio of the medians, which the table shows rounded to hundredths of a second.
+    assert ratio.endswith("x")
+    assert float(ratio[:-1]) == pytest.approx(seconds[1] / seconds[0], abs=0.01)
+
+
 def test_the_serve_step_times_an_edit_seen_through_the_server() -> None:
     [row] = _benchmark("--steps", "serve")[1:]
     norms, _, step, seconds, peak, *_ = row.split()

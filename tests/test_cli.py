@@ -62,26 +62,28 @@ def test_review_deadline_is_checked_against_the_given_day(small: Path) -> None:
     assert after.code == 0
 
 
-def test_render_writes_markdown_pages_without_mkdocs(small: Path, tmp_path: Path) -> None:
+def test_render_writes_a_project_for_each_language(small: Path, tmp_path: Path) -> None:
     result = run_cli("render", str(tmp_path / "out"), cwd=small)
     assert result.code == 0, result.stderr
-    written = sorted(
-        p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")
-    )
-    assert "values/val-001.md" in written
-    assert "channels/phone.md" in written
-    assert "### Greet every customer { #NRM-001 }" in (
-        tmp_path / "out/values/val-001.md"
-    ).read_text(encoding="utf-8")
-    # The parts written as HTML stand in the Markdown, and their links lead to the files.
-    for page in (tmp_path / "out").rglob("*.md"):
+    project = tmp_path / "out" / "en"
+    assert str(project / "mkdocs.yml") in result.stdout
+    docs = project / "docs"
+    written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    # Each page's file stands where its HTML is built; the hand-written page as it is.
+    assert "values/val-001/index.md" in written
+    assert "channels/phone/index.md" in written
+    assert "about.md" in written
+    norm = (docs / "values/val-001/index.md").read_text(encoding="utf-8")
+    assert "### Greet every customer { #NRM-001 }" in norm
+    # The parts written as HTML stand in the Markdown, with links as the built site has them.
+    assert '<td><span id="PAR-001"></span>PAR-001</td>' in norm
+    assert 'href="../../channels/phone/"' in norm
+    for page in docs.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"^hb[0-9a-f]{24}-\d+$", text, re.MULTILINE), page
-        for href in re.findall(r'href="([^"#]+)', text):
-            assert (page.parent / href).is_file(), (page, href)
-    norm = (tmp_path / "out/values/val-001.md").read_text(encoding="utf-8")
-    assert '<td><span id="PAR-001"></span>PAR-001</td>' in norm
-    assert 'href="../channels/phone.md"' in norm
+        assert not re.search(r'href="[^"]*\.md', text), page
+    # A handbook in one language has no root page to choose a language on.
+    assert not (tmp_path / "out" / "index.html").exists()
 
 
 def test_render_refuses_invalid_standards(tmp_path: Path) -> None:

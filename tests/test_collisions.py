@@ -1,6 +1,7 @@
 """Two things at one place of the site: a hand-written page where the handbook makes one, or
 an id that names a page the site makes itself. Each is refused before anything is written, by
-`mkdocs build` and `handbook build` alike, and the site built before stays byte for byte."""
+`mkdocs build` and `handbook build` (with MkDocs or Zensical) alike, and the site built before
+stays byte for byte."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
 COMMANDS = {
     "mkdocs build": [sys.executable, "-m", "mkdocs", "build", "--quiet"],
     "handbook build": [sys.executable, "-m", "generator.cli", "build"],
+    "handbook build --engine zensical": [
+        *(sys.executable, "-m", "generator.cli", "build", "--engine", "zensical")
+    ],
 }
 
 

@@ -100,6 +100,7 @@ def test_the_wheel_carries_everything_the_generator_reads(wheel: Path) -> None:
         "generator/site/templates/value.md.j2",
         "generator/site/templates/_heatmap.html.j2",
         "generator/site/assets/handbook.css",
+        "generator/site/assets/engine.js",
         "generator/site/theme/main.html",
         "generator/site/theme/partials/alternate.html",
         "generator/site/locale/ru/LC_MESSAGES/handbook.po",

@@ -122,16 +122,10 @@ def _target(site: Path, page: Path, address: str) -> tuple[Path, str] | None:
     return target, unquote(parts.fragment)
 
 
-@pytest.mark.parametrize("kind", ["directory URLs", "offline"])
-def test_every_link_and_fragment_resolves(built: Path, offline: Path, kind: str) -> None:
-    """On every page, not-found pages and the site's root pages included: each page, asset and
-    fragment a link names exists. A not-found page is written from its own folder, the root of
-    its build; served at another address, its script makes that folder its base (test_browser
-    serves it so). The crawl reads the files itself rather than through LinkChecker: from disk,
-    LinkChecker reads a folder's address (`values/`) as a directory listing, not as the
-    index.html a web server answers with, so the directory-URL site would need a server, and
-    this needs no other dependency for the same check of every page, asset and fragment."""
-    site = built if kind == "directory URLs" else offline
+def broken_links(site: Path) -> tuple[int, list[str]]:
+    """Every link and fragment of every page of `site`, not-found pages and the site's root
+    pages included: how many lead into the site, and those among them that lead nowhere (to
+    no file, or to no element of that id), or out of it."""
     broken: list[str] = []
     checked = 0
     for page in _pages(site):
@@ -146,6 +140,20 @@ def test_every_link_and_fragment_resolves(built: Path, offline: Path, kind: str)
                 broken.append(f"{where} (no file)")
             elif fragment and target.suffix == ".html" and fragment not in _read(target).ids:
                 broken.append(f"{where} (no #{fragment} there)")
+    return checked, broken
+
+
+@pytest.mark.parametrize("kind", ["directory URLs", "offline"])
+def test_every_link_and_fragment_resolves(built: Path, offline: Path, kind: str) -> None:
+    """On every page, not-found pages and the site's root pages included: each page, asset and
+    fragment a link names exists. A not-found page is written from its own folder, the root of
+    its build; served at another address, its script makes that folder its base (test_browser
+    serves it so). The crawl reads the files itself rather than through LinkChecker: from disk,
+    LinkChecker reads a folder's address (`values/`) as a directory listing, not as the
+    index.html a web server answers with, so the directory-URL site would need a server, and
+    this needs no other dependency for the same check of every page, asset and fragment."""
+    site = built if kind == "directory URLs" else offline
+    checked, broken = broken_links(site)
     assert checked > 10_000
     assert broken == []
 

@@ -173,6 +173,13 @@ class Settings(_Strict):
         ),
     )
 
+    @property
+    def published(self) -> tuple[str, ...]:
+        """The languages the site is built in, the default first (the site's root sends a
+        reader there)."""
+        rest = [lang for lang in self.languages if lang != self.default_language]
+        return (self.default_language, *rest)
+
 
 class Term(_Strict):
     """One entry of the taxonomy (a channel, a category, an audience …)."""

@@ -113,9 +113,13 @@ class Planner:
         *,
         directory_urls: bool = True,
         today: dt.date | None = None,
+        files_at_addresses: bool = False,
     ) -> None:
         self.handbook = handbook
         self.directory_urls = directory_urls
+        self.files_at_addresses = files_at_addresses
+        """Whether each page's Markdown file stands where its HTML is built (`page_file`), as
+        in a project built without the plugin (`engineproject.py`)."""
         self.today = today or dt.date.today()
         """The build date: what takes effect after it is shown as coming, not in force."""
         self.links = links
@@ -284,17 +288,20 @@ class Planner:
         return 1 + len(self.links.active_parameters_of_norm.get(norm.id, ()))
 
     def url_from(self, page: str) -> Any:
-        directory = posixpath.dirname(page)
+        directory = posixpath.dirname(self._file(page))
 
         def url(target: str | Value | Norm | Parameter) -> Any:
             if isinstance(target, str):
                 path, fragment = target, None
             else:
                 path, fragment = self.homes[target.id]
-            relative = posixpath.relpath(path, directory or ".")
+            relative = posixpath.relpath(self._file(path), directory or ".")
             return mdtext.link(relative + (f"#{fragment}" if fragment else ""))
 
         return url
+
+    def _file(self, path: str) -> str:
+        return page_file(path, self.directory_urls) if self.files_at_addresses else path
 
     def href_from_root(self, root: str) -> Url:
         """Like `url_from`, for HTML, where MkDocs does not turn a link to a Markdown file into
@@ -548,6 +555,16 @@ def site_file(path: str, directory_urls: bool) -> str:
     (`values/val-001.md` to `values/val-001/index.html`)."""
     url = site_url(path, directory_urls)
     return url.removeprefix("./") + "index.html" if url.endswith("/") else url
+
+
+def page_file(path: str, directory_urls: bool) -> str:
+    """The Markdown file of the page `path` put where its HTML is built: `values/val-001.md`
+    is `values/val-001/index.md` with directory URLs. A link relative to the page's address is
+    then relative to its file too: MkDocs leaves a link in raw HTML as it is (relative to the
+    address), Zensical reads it from the file's folder. A file that is not a page stays."""
+    if not path.endswith(".md"):
+        return path
+    return site_file(path, directory_urls).removesuffix(".html") + ".md"
 
 
 def root_prefix(page: str, directory_urls: bool) -> str:

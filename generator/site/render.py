@@ -18,7 +18,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import posixpath
 import re
 import secrets
 import traceback
@@ -61,7 +60,6 @@ from generator.site.pages import (
     Planner,
     root_prefix,
     site_file,
-    site_url,
 )
 from generator.speed.blockfile import copy_bytes
 from generator.text import mdtext
@@ -306,36 +304,18 @@ class Rendered:
 
     def markdown(self, path: str) -> str:
         """The page as Markdown that stands alone, for `handbook render`: each block written
-        in as raw HTML, its links to pages turned into links to their Markdown files (as the
-        Markdown around it has them). Raw HTML is left as it is by Python-Markdown; a tool that
-        reads Markdown inside HTML would find text escaped for HTML only."""
+        in as raw HTML, its links as the built site has them, relative to the page's address
+        (`_placed`). No engine rewrites a link inside raw HTML, as it does a Markdown link to a
+        Markdown file; a tool that reads Markdown inside HTML would find text escaped for HTML
+        only."""
         blocks = self.blocks.get(path, ())
         markdown = re.sub(
             rf"^{self.token}-(\d+)$",
-            lambda match: self._to_markdown_files(path, blocks[int(match.group(1))]().strip()),
+            lambda match: blocks[int(match.group(1))]().strip(),
             self.pages[path],
             flags=re.MULTILINE,
         )
         return self.later.fill(markdown) if self.later is not None else markdown
-
-    def _to_markdown_files(self, path: str, html: str) -> str:
-        own = site_url(path, self.directory_urls)
-        here = own.rstrip("/") if own.endswith("/") else posixpath.dirname(own)
-        pages = {site_url(page, self.directory_urls): page for page in self.pages}
-
-        def to_file(match: re.Match[str]) -> str:
-            target, hash_, fragment = match.group(1).partition("#")
-            if not target:
-                return match.group(0)
-            absolute = posixpath.normpath(posixpath.join(here, target))
-            url = "./" if absolute == "." else absolute + ("/" if target.endswith("/") else "")
-            page = pages.get(url)
-            if page is None:
-                return match.group(0)
-            relative = posixpath.relpath(page, posixpath.dirname(path) or ".")
-            return f'href="{relative}{hash_}{fragment}"'
-
-        return re.sub(r'href="([^"]*)"', to_file, html)
 
 
 class _Once:
@@ -434,6 +414,7 @@ def render_handbook(
     compiled: CompiledTemplates | None = None,
     checked: Sequence[Diagnostic] | None = None,
     kinds: Sequence[PageKind] = KINDS,
+    files_at_addresses: bool = False,
 ) -> Rendered:
     """Every generated page and file of the handbook in one language (by default its default
     one). `today` dates the audit section, so the same day always gives the same site;
@@ -441,11 +422,18 @@ def render_handbook(
     `exports_later` leaves the large exports to be made while the site builds (`Later`);
     `compiled` keeps the compiled templates from one call to the next; `checked` is what
     `check` found in the handbook on `today`, if it was checked already; `kinds` are the page
-    kinds to make (`site/kinds/catalogue.py`)."""
+    kinds to make (`site/kinds/catalogue.py`); `files_at_addresses` links the pages as files
+    that stand where their HTML is built (`pages.page_file`)."""
     lang = language or handbook.settings.default_language
     messages = translations(lang)
     planner = Planner(
-        handbook, link(handbook), lang, messages, directory_urls=directory_urls, today=today
+        handbook,
+        link(handbook),
+        lang,
+        messages,
+        directory_urls=directory_urls,
+        today=today,
+        files_at_addresses=files_at_addresses,
     )
     environment = make_environment(override, compiled=compiled)
     html_environment = make_environment(override, html=True, compiled=compiled)

@@ -4,8 +4,6 @@ in one atomic step (renameat2 RENAME_EXCHANGE where the kernel has it)."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import shutil
@@ -21,17 +19,17 @@ from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
 from generator.engines.failure import BuildFailedError
 from generator.engines.mkdocs.project import site_folder
-from generator.site.sitepages import NOT_FOUND, redirect_page, root_page
+from generator.engines.sitefolder import (
+    remove_abandoned_staging,
+    replace_directory,
+    site_root_pages,
+)
 from generator.speed.helper import can_fork
 from generator.speed.lockedfolder import claim as claim_folder
-from generator.speed.lockedfolder import remove_if_abandoned
 from generator.system.environment import LANGUAGE as LANGUAGE_VARIABLE
 from generator.system.environment import NO_HELPERS as NO_HELPERS_VARIABLE
 from generator.system.environment import variable_set
 from generator.system.filesystem import doing
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 
 
 def build_site(
@@ -89,26 +87,7 @@ def root_pages(
     """The root of a site in several languages: its home sends the reader to the first
     (default) language, and its not-found page offers every language's home."""
     site_name = str(load_config(config_file=str(config_file)).site_name)
-    # From disk a folder is not a page: name the file.
-    home = f"{languages[0]}/" + ("index.html" if offline else "")
-    return {
-        "index.html": redirect_page(site_name, languages[0], home),
-        NOT_FOUND: root_page(site_name, languages, offline=offline),
-    }
-
-
-def remove_abandoned_staging(target: Path) -> None:
-    """A build killed outright (SIGKILL, power loss) cannot clean up after itself: its
-    half-written folder is removed by a later build or release, once nothing holds its lock.
-    The site itself was never touched by it, except in one case: killed between the two
-    renames of `replace_directory`'s fallback, the old site waits in `…-old`, and comes back."""
-    prefix = f".{target.name}.building-"
-    for folder in sorted(target.parent.glob(f"{prefix}*")):
-        if folder.name.endswith("-old"):
-            if not target.exists():
-                folder.rename(target)
-            continue
-        remove_if_abandoned(folder)
+    return site_root_pages(site_name, languages, offline=offline)
 
 
 def _build_languages(
@@ -215,35 +194,3 @@ def _build_one(
             build(config)
         finally:
             config.plugins.on_shutdown()
-
-
-def replace_directory(new: Path, target: Path) -> None:
-    """Put `new` where `target` is. Afterwards `new` holds the old content (or is gone)."""
-    new.chmod(0o755)  # mkdtemp makes it 0700; a site is meant to be read
-    if not target.exists():
-        new.rename(target)
-        return
-    if _exchange(new, target):
-        return
-    # No atomic exchange available: two renames, with a window in which target is missing
-    # but never half-written.
-    old = new.with_name(new.name + "-old")
-    target.rename(old)
-    try:
-        new.rename(target)
-    except BaseException:
-        old.rename(target)  # the previous site goes back where it was
-        raise
-    old.rename(new)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return bool(result == 0)
