@@ -7,13 +7,35 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.site.sitepages import NOT_FOUND, redirect_page, root_page
+from generator.speed.lockedfolder import claim as claim_folder
 from generator.speed.lockedfolder import remove_if_abandoned
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+def build_beside(target: Path, fill: Callable[[Path], None]) -> None:
+    """Fill a folder beside `target`, then put it in `target`'s place in one step: until then
+    `target` is as it was, and a failure, an interruption or a kill leaves it so. The folder
+    is held (`lockedfolder.claim`) while this build and any process it forked lives: the next
+    build's clean-up tells a live folder from an abandoned one by it, across PID namespaces
+    too. Every engine's build is this story: `fill` is what the engine does."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    held = claim_folder(staging)
+    try:
+        fill(staging)
+        replace_directory(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(held)
 
 
 def site_root_pages(

@@ -24,12 +24,9 @@ one is replaced.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import string
-import tempfile
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,11 +35,7 @@ import yaml
 from markupsafe import escape
 
 from generator.engines.search import SEARCH_LANGUAGES
-from generator.engines.sitefolder import (
-    remove_abandoned_staging,
-    replace_directory,
-    site_root_pages,
-)
+from generator.engines.sitefolder import build_beside, site_root_pages
 from generator.model.items import Handbook
 from generator.pipeline import InvalidHandbookError, validate
 from generator.releases.context import release_context
@@ -52,7 +45,6 @@ from generator.site.collisions import CollisionError, collisions
 from generator.site.pages import NavEntry, page_file, site_file
 from generator.site.render import ASSETS, Rendered, render_handbook
 from generator.site.sitepages import NOT_FOUND, build_root, language_name, script, words
-from generator.speed.lockedfolder import claim as claim_folder
 from generator.system.environment import Environment
 from generator.system.filesystem import doing
 
@@ -148,7 +140,7 @@ def render_project(
                 encoding="utf-8",
             )
 
-        replace_folder(out, fill)
+        build_beside(out, fill)
     return languages
 
 
@@ -160,22 +152,6 @@ def _refuse_foreign(out: Path) -> None:
         )
     if out.exists() and not out.is_dir():
         raise ProjectError(f"{out} is a file; render into a new or empty folder")
-
-
-def replace_folder(target: Path, fill: Callable[[Path], None]) -> None:
-    """Fill a folder beside `target`, then put it in `target`'s place in one step: until then
-    `target` is as it was, and a failure or a kill leaves it so (`sitebuild`)."""
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_staging(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    held = claim_folder(staging)
-    try:
-        fill(staging)
-        replace_directory(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        os.close(held)
 
 
 def write_project(

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import active_children, get_context
 from pathlib import Path
@@ -19,13 +17,8 @@ from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
 from generator.engines.failure import BuildFailedError
 from generator.engines.mkdocs.project import site_folder
-from generator.engines.sitefolder import (
-    remove_abandoned_staging,
-    replace_directory,
-    site_root_pages,
-)
+from generator.engines.sitefolder import build_beside, site_root_pages
 from generator.speed.helper import can_fork
-from generator.speed.lockedfolder import claim as claim_folder
 from generator.system.environment import LANGUAGE as LANGUAGE_VARIABLE
 from generator.system.environment import NO_HELPERS as NO_HELPERS_VARIABLE
 from generator.system.environment import variable_set
@@ -49,36 +42,23 @@ def build_site(
     links pages as files and puts the search index into a script.
     """
     target = Path(site_dir) if site_dir is not None else site_folder(config_file)
-    # Whatever the system refuses (a full disk, a folder it may not write), the site in place
-    # is untouched until `replace_directory`: the build fails with one line that says so.
-    try:
-        with doing("building the site", target):
-            _build_beside(config_file, target, strict, languages, offline)
-    except (Abort, BuildError, ConfigurationError) as error:
-        raise BuildFailedError(str(error)) from None
-    return target
 
-
-def _build_beside(
-    config_file: Path, target: Path, strict: bool, languages: tuple[str, ...], offline: bool
-) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_staging(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    # Held while this build (and any worker it forked) lives: the next build's clean-up
-    # tells a live staging folder from an abandoned one by it, across PID namespaces too.
-    claim = claim_folder(staging)
-    try:
+    def fill(staging: Path) -> None:
         if len(languages) > 1:
             _build_languages(config_file, staging, strict, languages, offline)
             for name, text in root_pages(config_file, languages, offline=offline).items():
                 (staging / name).write_text(text, encoding="utf-8")
         else:
             _build_one(config_file, staging, strict, None, offline)
-        replace_directory(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        os.close(claim)
+
+    # Whatever the system refuses (a full disk, a folder it may not write), the site in place
+    # is untouched until it is swapped: the build fails with one line that says so.
+    try:
+        with doing("building the site", target):
+            build_beside(target, fill)
+    except (Abort, BuildError, ConfigurationError) as error:
+        raise BuildFailedError(str(error)) from None
+    return target
 
 
 def root_pages(

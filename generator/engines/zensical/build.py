@@ -31,9 +31,9 @@ from generator.engines.markdown.project import (
     CONFIG,
     SITE,
     SiteSettings,
-    replace_folder,
     write_project,
 )
+from generator.engines.sitefolder import build_beside
 from generator.system import children
 from generator.system.filesystem import doing
 from generator.system.programs import MissingProgramError
@@ -84,7 +84,7 @@ def build_with_zensical(
         shutil.rmtree(project)
 
     with doing("building the site", target):
-        replace_folder(target, fill)
+        build_beside(target, fill)
     return Built(target, tuple(said))
 
 
