@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.speed.helper import Helper
+from generator.speed.helper import Helper, Here, Job, elsewhere
 from generator.system import children
 from tests.conftest import ROOT
 
@@ -168,3 +168,27 @@ def test_a_child_whose_parent_ended_before_the_tie_still_cleans_up(tmp_path: Pat
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 1
     assert not folder.exists()
+
+
+def test_where_nothing_may_be_forked_the_twin_leaves_every_job_to_the_build() -> None:
+    """The one interface of work done elsewhere has a twin that does nothing elsewhere: every
+    result is the build's to make, as after a helper that failed."""
+    jobs: list[Job] = [("a", lambda: b"made elsewhere")]
+    for twin in (elsewhere(jobs, allowed=False), elsewhere([], allowed=True)):
+        assert isinstance(twin, Here)
+        assert twin.result("a") is None
+        assert twin.result_file("a") is None
+        assert twin.size("a") is None
+        twin.stop()
+
+
+def test_a_forked_helper_and_its_twin_answer_through_the_same_interface() -> None:
+    helper = elsewhere([("a", lambda: b"made elsewhere")], allowed=True)
+    try:
+        if isinstance(helper, Here):
+            pytest.skip("this system gives no process to fork")
+        assert helper.size("a") == len(b"made elsewhere")
+        assert helper.result("a") == b"made elsewhere"
+        assert helper.result("not a job") is None
+    finally:
+        helper.stop()

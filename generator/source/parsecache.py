@@ -28,7 +28,7 @@ from generator.model.diagnostics import Diagnostic, Rule
 from generator.model.items import Location
 from generator.source import yamlerrors, yamlgaps, yamlsource
 from generator.source.yamlsource import ParsedYaml, parse_yaml, parsed_without_positions
-from generator.speed.helper import Helper, Job, may_fork
+from generator.speed.helper import Elsewhere, Here, Job, elsewhere, may_fork
 from generator.system.environment import Environment
 from generator.system.filesystem import write_whole
 
@@ -90,7 +90,8 @@ class ParseStore:
         self._parse = parse
         self._helpers = helpers
         self._used: set[str] = set()
-        self._helper: Helper | None = None
+        self._helper: Elsewhere = Here()
+        self._ahead = False
 
     def _entry(self, file: str, digest: bytes) -> Path:
         name = file.encode("utf-8", "surrogateescape")  # any name the system gave
@@ -101,8 +102,7 @@ class ParseStore:
         """`digest` is the SHA-256 of the file's bytes."""
         entry = self._entry(file, digest)
         self._used.add(entry.name)
-        if self._helper is not None:
-            self._helper.result(entry.name)  # stored by the other process, or never will be
+        self._helper.result(entry.name)  # stored by the other process, or never will be
         stored = _read(entry, text, file)
         if stored is not None:
             return stored
@@ -117,7 +117,7 @@ class ParseStore:
         process is a helper (`speed.helper`) whose job per file is to store its entry; `parse`
         waits for that job before it reads the entry, and checks it like any stored entry. If
         the other process fails, this one parses what is missing itself."""
-        if self._helper is not None or not may_fork(self._helpers):
+        if self._ahead or not may_fork(self._helpers):
             return
         missing = [(t, f, d) for t, f, d in files if not _stored(self._entry(f, d))]
         total = sum(len(text) for text, _, _ in missing)
@@ -134,15 +134,16 @@ class ParseStore:
             entry = self._entry(file, digest)
             job = functools.partial(_parse_and_store, text, file, entry, self._parse)
             theirs.append((entry.name, job))
-        if theirs:  # None where no process is to be had: this one parses everything
-            self._helper = Helper.started(theirs)
+        self._ahead = True
+        # Where no process is to be had, the twin: this one parses everything.
+        self._helper = elsewhere(theirs, allowed=True)
 
     def finish(self) -> None:
         """End the other process, if one was started (every entry it was given has been
         asked for by then) and remove its folder."""
-        if self._helper is not None:
-            self._helper.stop()
-            self._helper = None
+        self._helper.stop()
+        self._helper = Here()
+        self._ahead = False
 
     def prune(self) -> None:
         """Delete the entries this run did not use: earlier versions of files, removed files.

@@ -11,7 +11,9 @@ when it needs it, waiting if the helper is not that far yet; whatever went wrong
 can make a build faster, never different.
 
 Helpers are used only where forking is safe, that is not under `mkdocs serve`, whose server
-runs threads.
+runs threads. `elsewhere` is the one way a build hands work over: it gives a helper, or its
+twin `Here` (nothing forked, every job the build's own), behind the same interface, so that no
+caller has a second way of doing without one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Protocol
 
 from generator.speed.lockedfolder import claim, remove_if_abandoned
 from generator.system import children
@@ -189,6 +192,46 @@ class Helper:
         if self.claim >= 0:
             os.close(self.claim)
             self.claim = -1
+
+
+class Elsewhere(Protocol):
+    """Jobs done apart from the build while it goes on, each result had by its name: the one
+    interface of everything a build hands to another process. A result that is None is the
+    build's to make itself, so a helper can make a build faster, never different."""
+
+    def result(self, name: str) -> bytes | None: ...
+
+    def result_file(self, name: str) -> tuple[Path, int] | None: ...
+
+    def size(self, name: str) -> int | None: ...
+
+    def stop(self) -> None: ...
+
+
+class Here:
+    """The twin of a helper where nothing may be forked (`may_fork`), the system gives no
+    process, or there is nothing to hand over: every job is the build's own, done when its
+    result is asked for, exactly as after a helper that failed."""
+
+    def result(self, name: str) -> bytes | None:
+        return None
+
+    def result_file(self, name: str) -> tuple[Path, int] | None:
+        return None
+
+    def size(self, name: str) -> int | None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+def elsewhere(jobs: Sequence[Job], *, allowed: bool) -> Elsewhere:
+    """A forked helper at work on `jobs` where `allowed` (the caller asked `may_fork`) and the
+    system gives one; else its twin, and the build does the jobs itself."""
+    if not allowed or not jobs:
+        return Here()
+    return Helper.started(jobs) or Here()
 
 
 def _work(jobs: Sequence[Job], folder: Path) -> None:

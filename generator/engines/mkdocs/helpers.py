@@ -18,7 +18,7 @@ from generator.site.auditpages import exports
 from generator.site.render import ExportSources, Rendered
 from generator.speed import blockfile
 from generator.speed.blockfile import BlockFile
-from generator.speed.helper import Helper, private_folder
+from generator.speed.helper import Elsewhere, Here, elsewhere, private_folder
 
 HELPER_SHARE = 0.65
 """The share of the pages' HTML blocks (by their rows) the blocks helper makes: those of the
@@ -30,35 +30,34 @@ class Helpers:
     """The helpers, folder and pending block files of the build under way."""
 
     def __init__(self) -> None:
-        self.exports: Helper | None = None
-        self.blocks: Helper | None = None
+        self.exports: Elsewhere = Here()
+        self.blocks: Elsewhere = Here()
         self.scratch: tuple[Path, int] | None = None
         """This build's folder for block files, and its lock (`helper.private_folder`)."""
         self.pending: list[tuple[Path, BlockFile]] = []
         """Written pages whose blocks are spliced in after the last page (`blockfile.py`)."""
 
-    def start_exports(self, handbook: Handbook, language: str, today: dt.date) -> None:
+    def start_exports(
+        self, handbook: Handbook, language: str, today: dt.date, *, allowed: bool
+    ) -> None:
         """The exports need the model alone: forked as soon as the standards are valid, before
         the pages are rendered, the helper starts smaller."""
         self.stop()
-        jobs = list(exports(handbook, language, today).items())
-        self.exports = Helper.started(jobs)
+        jobs = list(exports(handbook, language, today).items()) if allowed else []
+        self.exports = elsewhere(jobs, allowed=allowed)
 
     def export_sources(self) -> ExportSources:
-        if self.exports is None:
-            return ExportSources(self.folder)
         return ExportSources(self.folder, self.exports.result_file, self.exports.size)
 
-    def start_blocks(self, rendered: Rendered) -> None:
+    def start_blocks(self, rendered: Rendered, *, allowed: bool) -> None:
         """The blocks of the pages MkDocs writes last; with the exports' helper and this
         process it shares both cores."""
-        late = rendered.last_pages(HELPER_SHARE)
-        if late:
-            self.blocks = Helper.started([(p, _blocks_job(rendered, p)) for p in late])
+        late = rendered.last_pages(HELPER_SHARE) if allowed else []
+        self.blocks = elsewhere([(p, _blocks_job(rendered, p)) for p in late], allowed=allowed)
 
     def made_blocks(self, path: str) -> BlockFile | None:
         """The page's blocks as the helper made them; None to render them here."""
-        found = self.blocks.result_file(path) if self.blocks is not None else None
+        found = self.blocks.result_file(path)
         return blockfile.read_index(*found) if found is not None else None
 
     def pend(self, rendered: Rendered, path: str, target: str, made: BlockFile | None) -> BlockFile:
@@ -93,11 +92,10 @@ class Helpers:
             os.close(held)
 
     def stop(self) -> None:
-        for helper in (self.exports, self.blocks):
-            if helper is not None:
-                helper.stop()
-        self.exports = None
-        self.blocks = None
+        self.exports.stop()
+        self.blocks.stop()
+        self.exports = Here()
+        self.blocks = Here()
 
 
 def _blocks_job(rendered: Rendered, path: str) -> Callable[[], Iterator[bytes]]:

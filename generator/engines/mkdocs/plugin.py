@@ -161,13 +161,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             handbook = valid_handbook(validation)
             # The exports need the model alone: forked before the pages are rendered, the
             # helper that makes them starts smaller.
-            self.helpers.stop()
-            if self._use_helpers():
-                self.helpers.start_exports(
-                    handbook,
-                    language or handbook.settings.default_language,
-                    environment.audit_date(),
-                )
+            self.helpers.start_exports(
+                handbook,
+                language or handbook.settings.default_language,
+                environment.audit_date(),
+                allowed=self._use_helpers(),
+            )
             rendered = render_handbook(
                 handbook,
                 today=environment.audit_date(),
@@ -194,8 +193,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         log_warnings(validation.diagnostics)
         self.rendered = rendered
         return_free_memory()  # what validating and rendering made and let go
-        if self._use_helpers():
-            self.helpers.start_blocks(rendered)
+        self.helpers.start_blocks(rendered, allowed=self._use_helpers())
         hand_written: list[Any] = list(config.nav or [])
         config.nav = [*rendered.nav, *hand_written]
         dress(config, language, environment.version)
