@@ -119,7 +119,7 @@ class Planner:
         self.directory_urls = directory_urls
         self.files_at_addresses = files_at_addresses
         """Whether each page's Markdown file stands where its HTML is built (`page_file`), as
-        in a project built without the plugin (`engineproject.py`)."""
+        in a project built without the plugin (`engines/markdown/project.py`)."""
         self.today = today or dt.date.today()
         """The build date: what takes effect after it is shown as coming, not in force."""
         self.links = links

@@ -329,7 +329,7 @@ def _refuse_collisions(
     rendered: Rendered, hand_written: Sequence[HandWritten], directory_urls: bool
 ) -> None:
     """A hand-written file where the handbook writes one would leave one of them out of the
-    site (as the plugin refuses it: `plugin._refuse_collisions`)."""
+    site (as the plugin refuses it: `plugin.HandbookPlugin._refuse_collisions`)."""
     generated = [
         *((site_file(path, directory_urls), f"the generated {path}") for path in rendered.pages),
         *((path, f"the generated {path}") for path in rendered.files),

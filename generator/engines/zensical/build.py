@@ -1,13 +1,13 @@
 """`handbook build --engine zensical`: the site built by Zensical instead of MkDocs.
 
-Zensical reads mkdocs.yml but runs no third-party plugin, the handbook's included: it builds the
-project `handbook render` writes (`engineproject.py`). The project is written into the folder
-the new site is assembled in, beside the site in place; each language is one `zensical build`
-(a process of its own: the languages are built side by side, one per core); the built
-languages and the root pages are then put together as `handbook build` puts them (`<lang>/`
-each, or the site itself for a handbook in one language), and the whole takes the old site's
-place in one step. Standards with errors, a failed Zensical, a full disk or an interrupted
-build leave the previous site as it was.
+Zensical reads mkdocs.yml but runs no third-party plugin, the handbook's included: it builds
+the project `handbook render` writes (`engines/markdown/project.py`). The project is written
+into the folder the new site is assembled in, beside the site in place (`sitefolder`); each
+language is one `zensical build` (a process of its own: the languages are built side by side,
+one per core); the built languages and the root pages are then put together as `handbook
+build` puts them (`<lang>/` each, or the site itself for a handbook in one language), and the
+whole takes the old site's place in one step. Standards with errors, a failed Zensical, a full
+disk or an interrupted build leave the previous site as it was.
 """
 
 from __future__ import annotations
