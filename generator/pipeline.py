@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from generator.model.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from generator.model.items import Handbook
-from generator.releases.history import ReleaseContext
 from generator.rules.catalogue import check, check_repository
 from generator.source.load import LoadedFile, LoadResult, load_handbook
 from generator.source.parsecache import ParseStore
@@ -17,7 +16,7 @@ from generator.speed import collector
 from generator.speed.filecache import FileCache
 
 if TYPE_CHECKING:
-    from generator.site.render import CompiledTemplates, Rendered
+    pass
 
 
 @dataclass(frozen=True)
@@ -73,37 +72,3 @@ def valid_handbook(validation: Validation, *, strict: bool = False) -> Handbook:
     if validation.failed(strict=strict) or validation.handbook is None:
         raise InvalidHandbookError(validation)
     return validation.handbook
-
-
-def build_pages(
-    standards: Path,
-    *,
-    today: dt.date,
-    templates: Path | None = None,
-    strict: bool = False,
-    releases: ReleaseContext | None = None,
-    language: str | None = None,
-    pdf: bool = False,
-    cache: FileCache[LoadedFile] | None = None,
-    store: ParseStore | None = None,
-    directory_urls: bool = True,
-    compiled: CompiledTemplates | None = None,
-) -> tuple[Validation, Rendered]:
-    """Validate, then render; raises InvalidHandbookError rather than render bad standards."""
-    # Imported here: the templates, Markdown and workbook libraries take longer to load than
-    # `handbook validate` of a small handbook takes to run, and it never renders.
-    from generator.site.render import render_handbook
-
-    validation = validate(standards, today=today, cache=cache, store=store)
-    rendered = render_handbook(
-        valid_handbook(validation, strict=strict),
-        today=today,
-        override=templates,
-        releases=releases or ReleaseContext((), None, None, None),
-        language=language,
-        pdf=pdf,
-        directory_urls=directory_urls,
-        compiled=compiled,
-        checked=validation.checked,
-    )
-    return validation, rendered

@@ -3,7 +3,9 @@ or is killed changes nothing but the time the build takes."""
 
 from __future__ import annotations
 
+import errno
 import functools
+import multiprocessing.process
 import os
 import shutil
 import signal
@@ -192,3 +194,19 @@ def test_a_forked_helper_and_its_twin_answer_through_the_same_interface() -> Non
         assert helper.result("not a job") is None
     finally:
         helper.stop()
+
+
+def test_a_fork_the_system_refuses_leaves_the_twin_and_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a limit on processes the fork fails: the build gets the twin and does the jobs
+    itself, and the helper's folder and lock do not stay behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def refused(self: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    helper = elsewhere([("a", lambda: b"made elsewhere")], allowed=True)
+    assert isinstance(helper, Here)
+    assert list(tmp_path.iterdir()) == []

@@ -3,7 +3,9 @@ through the parse function the store is given, not timed."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import multiprocessing.process
 import os
 from pathlib import Path
 
@@ -142,3 +144,31 @@ def test_one_process_parses_everything_when_asked_to(
         several_files, store=ParseStore(tmp_path / "cache", counting, helpers=asked.helpers)
     )
     assert counting.files == _names(several_files)
+
+
+def test_prune_removes_what_a_stopped_run_left_half_written(tmp_path: Path) -> None:
+    """A run stopped while an entry was being written leaves its scratch file; the next run's
+    clean-up removes it with the entries nobody uses."""
+    store = ParseStore(tmp_path / "cache")
+    store.folder.mkdir()
+    kept = store.folder / "kept.marshal"
+    kept.write_bytes(b"x")
+    scratch = store.folder / ".0123.marshal.89ab.partial"
+    scratch.write_bytes(b"half")
+    store._used.add(kept.name)
+    store.prune()
+    assert kept.exists()
+    assert not scratch.exists()
+
+
+def test_parsing_ahead_where_the_fork_is_refused_parses_here(
+    several_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    counting = _Counting()
+    loaded = load_handbook(several_files, store=ParseStore(tmp_path / "cache", counting))
+    assert counting.files == _names(several_files)
+    assert loaded == load_handbook(several_files)

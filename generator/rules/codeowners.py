@@ -6,7 +6,7 @@ review it, and nobody maintains a second list by hand.
 
 A line of CODEOWNERS is a path pattern and the reviewers, split at whitespace; a `#` after
 whitespace starts a comment, and GitHub skips a line it cannot read. The handles are checked by
-the schema (`Handle` in model.py); each path is written so that GitHub reads it as that one
+the schema (`Handle` in `model/items.py`); each path is written so that GitHub reads it as that one
 file: gitignore's rules apply, in which a backslash makes the next character literal (a space,
 `*`, `?`, `[`, `!` …). A file name that cannot be written so (a `#`, which GitHub does not let
 a backslash escape, or a control, invisible or other space character) is reported, never

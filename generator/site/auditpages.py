@@ -1,7 +1,7 @@
 """Audit pages: the auditor's section of the site and the observation checklists.
 
 Like `pages.py` for readers, this decides what goes where; the templates draw it. The figures
-come from `audit.py`, the same object `handbook audit` prints.
+come from `audit/compute.py`, the same object `handbook audit` prints.
 """
 
 from __future__ import annotations

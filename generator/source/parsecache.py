@@ -146,12 +146,15 @@ class ParseStore:
         self._ahead = False
 
     def prune(self) -> None:
-        """Delete the entries this run did not use: earlier versions of files, removed files.
-        A cache that cannot be listed or changed is left as it is."""
+        """Delete the entries this run did not use (earlier versions of files, removed files)
+        and the half-written ones a stopped run left (`write_whole`'s scratch files). A cache
+        that cannot be listed or changed is left as it is."""
         try:
             for entry in self.folder.glob(f"*{_SUFFIX}"):
                 if entry.name not in self._used:
                     entry.unlink(missing_ok=True)
+            for scratch in self.folder.glob(f".*{_SUFFIX}.*.partial"):
+                scratch.unlink(missing_ok=True)
         except OSError:
             return
 

@@ -1,19 +1,20 @@
 """A forked helper process that makes part of a build on the other core.
 
-MkDocs builds pages one after another in one process. Two kinds of work need nothing from
-that process once the pages are rendered to Markdown: the HTML blocks of the pages MkDocs
-writes last (the print page, the audit's tables and graph, the checklists; see
-`render.Rendered`) and the large exports among the audit's downloads. A helper is a fork of
-the build: it shares the model and the templates with no copying, does its jobs in order and
-leaves each result, with a digest, in a file of a private folder. The build takes a result
-when it needs it, waiting if the helper is not that far yet; whatever went wrong in the helper
-(it died, was killed, a file is missing or damaged), the build does the job itself: a helper
-can make a build faster, never different.
+MkDocs builds pages one after another in one process. Some work needs nothing from that process
+once it is under way: the HTML blocks of the pages MkDocs writes last (the print page, the
+audit's tables and graph, the checklists; see `render.Rendered`), the large exports among the
+audit's downloads, and the YAML files parsed ahead into the parse cache (`parsecache`). A
+helper is a fork of the build: it shares the model and the templates with no copying, does its
+jobs in order and leaves each result, with a digest, in a file of a private folder. The build
+takes a result when it needs it, waiting if the helper is not that far yet; whatever went wrong
+in the helper (it died, was killed, a file is missing or damaged), the build does the job
+itself: a helper can make a build faster, never different.
 
 Helpers are used only where forking is safe, that is not under `mkdocs serve`, whose server
-runs threads. `elsewhere` is the one way a build hands work over: it gives a helper, or its
-twin `Here` (nothing forked, every job the build's own), behind the same interface, so that no
-caller has a second way of doing without one.
+runs threads. `elsewhere` is the one way a build hands a job over while it goes on (the
+language builds side by side are whole builds, `engines/mkdocs/build`): it gives a helper, or
+its twin `Here` (nothing forked, every job the build's own), behind the same interface, so that
+no caller has a second way of doing without one.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ from generator.system import children
 
 Job = tuple[str, Callable[[], bytes | Iterable[bytes]]]
 """A name and what makes the result: bytes, or chunks of bytes written as they come."""
-
-"""Set to 1, a build makes everything in its own process."""
 
 _DIGEST = hashlib.sha256
 _PREFIX = "handbook-helper-"
@@ -183,9 +182,10 @@ class Helper:
     def stop(self) -> None:
         """End the helper (done or not) and remove its folder."""
         if self.process is not None:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
+            if self.process.pid is not None:  # a fork the system refused never started
+                if self.process.is_alive():
+                    self.process.kill()
+                self.process.join()
             self.process.close()
             self.process = None
         shutil.rmtree(self.folder, ignore_errors=True)

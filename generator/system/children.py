@@ -1,12 +1,12 @@
 """Every process a handbook process forks ends when its parent ends, however the parent ends.
 
-A build forks language workers (`sitebuild`), helpers (`helper`) and a parsing process
-(`parsecache`); each holds the build's locks and writes into its folders. Killed outright
-(SIGKILL, the OOM killer, `docker stop` after its grace period), the parent cannot stop them:
-a worker left behind kept the staging folder's lock, and with it the folder, forever. So the
-tie is made in the child by the kernel, once for every fork of the process
-(`os.register_at_fork`) rather than by each place that forks: the next kind of child cannot
-forget it.
+A build forks language workers (`engines/mkdocs/build`) and helpers (`speed.helper`: the
+exports, the last pages' blocks, the files parsed ahead); each holds the build's locks and
+writes into its folders. Killed outright (SIGKILL, the OOM killer, `docker stop` after its
+grace period), the parent cannot stop them: a worker left behind kept the staging folder's
+lock, and with it the folder, forever. So the tie is made in the child by the kernel, once for
+every fork of the process (`os.register_at_fork`) rather than by each place that forks: the
+next kind of child cannot forget it.
 
 On Linux the child asks for SIGTERM when its parent ends (`PR_SET_PDEATHSIG`) and then checks
 that its parent is still the process that forked it: a parent that ended before the request
