@@ -37,7 +37,7 @@ from markupsafe import escape
 from generator.engines.search import SEARCH_LANGUAGES
 from generator.engines.sitefolder import build_beside, site_root_pages
 from generator.model.items import Handbook
-from generator.pipeline import InvalidHandbookError, validate
+from generator.pipeline import valid_handbook, validate
 from generator.releases.context import release_context
 from generator.releases.history import ReleaseContext
 from generator.site import folders
@@ -160,9 +160,7 @@ def write_project(
     """Check the standards and write the project's files into the folder `out`; the languages,
     the default first."""
     validation = validate(site.standards, today=today)
-    if validation.failed(strict=strict) or validation.handbook is None:
-        raise InvalidHandbookError(validation)
-    handbook = validation.handbook
+    handbook = valid_handbook(validation, strict=strict)
     languages = handbook.settings.published
     several = len(languages) > 1
     site_name = site.site_name or _title(handbook)

@@ -14,6 +14,7 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from generator.engines.failure import BuildFailedError
 from generator.engines.markdown.project import SITE, HandWritten, ProjectError, SiteSettings
+from generator.releases.history import DEFAULT_BRANCH
 
 
 def _config(config_file: Path) -> MkDocsConfig:
@@ -49,7 +50,7 @@ def read_site(
             site_name="",
             standards=standards or Path("standards"),
             templates=templates,
-            branch="gh-pages",
+            branch=DEFAULT_BRANCH,
             directory_urls=True,
             site_dir=Path(SITE),
             written={},
@@ -80,7 +81,7 @@ def read_site(
         site_name=str(config.site_name),
         standards=standards or base / str(getattr(plugin, "standards", "standards")),
         templates=templates,
-        branch=str(getattr(plugin, "site_branch", "gh-pages")),
+        branch=str(getattr(plugin, "site_branch", DEFAULT_BRANCH)),
         directory_urls=bool(config.use_directory_urls),
         site_dir=Path(config.site_dir),
         written=written,
